@@ -1,0 +1,2 @@
+/** log/: the pino logger, redaction, and formatting of errors for people. */
+export * from './logger.js';
