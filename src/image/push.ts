@@ -1,0 +1,83 @@
+/**
+ * The push sink, after go-containerregistry's pusher: every blob first (HEAD, then a
+ * cross-repository mount when the layer's origin is elsewhere on the same registry, else a
+ * streamed upload), deduplicated by digest and a few at a time; the manifest strictly last, so
+ * a failed push never leaves a manifest pointing at missing blobs (DESIGN rule 4).
+ */
+import { Readable } from 'node:stream';
+import { type Digest, DigestMismatchError, formatReference, MediaType, mediaTypesFor, type Reference, referenceIdentifier } from '../oci/index.js';
+import type { RegistryClient } from '../registry/index.js';
+import type { Image, LayerOrigin } from './types.js';
+
+const CONCURRENCY = 4;
+
+/** Layers Docker never pushes: their bytes live at `urls`, outside any registry. */
+const NON_DISTRIBUTABLE: ReadonlySet<string> = new Set([
+  MediaType.dockerForeignLayerGzip,
+  'application/vnd.docker.image.rootfs.foreign.diff.tar',
+  'application/vnd.oci.image.layer.nondistributable.v1.tar',
+  'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
+  'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd',
+]);
+
+interface BlobToPush {
+  readonly digest: Digest;
+  readonly size: number;
+  readonly origin: LayerOrigin | undefined;
+  open(): Promise<Readable>;
+}
+
+/** Runs at most `limit` of the started tasks at once. */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (active < limit) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve)); // a finishing task hands over its slot
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
+async function pushBlob(client: RegistryClient, ref: Reference, blob: BlobToPush): Promise<void> {
+  const { registry, repository } = ref;
+  if (await client.blobExists(registry, repository, blob.digest)) return;
+  const origin = blob.origin;
+  if (origin && origin.registry === registry && origin.repository !== repository) {
+    if (await client.mountBlob(registry, repository, blob.digest, origin.repository)) return;
+  }
+  await client.uploadBlob(registry, repository, blob.digest, blob.size, () => blob.open());
+}
+
+/** Pushes `img` to `ref` (its tag, or its digest when pinned) and returns the manifest digest. */
+export async function pushImage(client: RegistryClient, img: Image, ref: Reference): Promise<Digest> {
+  const digest = await img.digest();
+  if (ref.digest && ref.digest !== digest) throw new DigestMismatchError(ref.digest, digest, `image pushed to ${formatReference(ref)}`);
+  const run = limiter(CONCURRENCY);
+  const pushed = new Map<Digest, Promise<void>>();
+  const pushOnce = (blob: BlobToPush): Promise<void> => {
+    let done = pushed.get(blob.digest);
+    if (!done) {
+      done = run(() => pushBlob(client, ref, blob));
+      pushed.set(blob.digest, done);
+    }
+    return done;
+  };
+  const layers = (await img.layers()).filter((l) => !NON_DISTRIBUTABLE.has(l.mediaType));
+  await Promise.all(
+    layers.map(async (layer) =>
+      pushOnce({ digest: await layer.digest(), size: await layer.size(), origin: layer.origin, open: () => layer.open() }),
+    ),
+  );
+  const config = await img.configDescriptor();
+  const rawConfig = await img.rawConfig();
+  await pushOnce({ digest: config.digest as Digest, size: rawConfig.byteLength, origin: undefined, open: async () => Readable.from(Buffer.from(rawConfig), { objectMode: false }) });
+  const manifest = await img.manifest();
+  const mediaType = manifest.mediaType ?? mediaTypesFor(img.family).manifest;
+  return client.putManifest(ref.registry, ref.repository, referenceIdentifier(ref), await img.rawManifest(), mediaType);
+}
