@@ -1,0 +1,48 @@
+/**
+ * Creating the missing directories of a container path inside a rootfs. Existing components are
+ * resolved in root first, so the only directories made are new ones below a real directory.
+ */
+import { chmodSync, lchownSync, lstatSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { resolveInRootSync } from './resolve-in-root.js';
+
+/** Owner given to directories this module creates. */
+export interface DirOwner {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** The resolved host directory and the host paths created for it, parents first. */
+export interface EnsuredDir {
+  readonly host: string;
+  readonly created: readonly string[];
+}
+
+/**
+ * Makes `containerDir` exist as a directory; created ones get 0755 (set explicitly, so the umask
+ * does not matter) and `owner` when given.
+ */
+export function ensureDirInRoot(root: string, containerDir: string, owner?: DirOwner): EnsuredDir {
+  const hostRoot = resolve(root);
+  const host = resolveInRootSync(hostRoot, containerDir);
+  const missing: string[] = [];
+  for (let path = host; path !== hostRoot && !exists(path); path = dirname(path)) missing.push(path);
+  missing.reverse();
+  for (const path of missing) {
+    mkdirSync(path);
+    chmodSync(path, 0o755);
+    if (owner !== undefined) lchownSync(path, owner.uid, owner.gid);
+  }
+  return { host, created: missing };
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw error;
+  }
+}
