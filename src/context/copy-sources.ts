@@ -1,0 +1,83 @@
+/**
+ * COPY sources from the build context, with BuildKit's rules (`AllowWildcard`,
+ * `AllowEmptyWildcard`, `FollowSymlinks` in its Dockerfile frontend):
+ * - a source is relative to the context root, a leading `/` included, and cleaned;
+ * - a literal source that does not exist, or that .dockerignore excludes, is an error;
+ * - a source with wildcards may match nothing (BuildKit copies nothing for it), but the literal
+ *   directories before its first wildcard must exist;
+ * - each matched source is followed if it is a symlink, inside the context only; the trees of
+ *   directory sources keep their symlinks as symlinks;
+ * - `..` that would climb out of the context is an error (the classic builder's "forbidden path
+ *   outside the build context"), not silently clamped to the root.
+ */
+import { posix } from 'node:path';
+import type { CopySource } from '../fs/index.js';
+import { TsbuildError } from '../oci/index.js';
+import type { BuildContext } from './build-context.js';
+import { hasWildcard } from './go-glob.js';
+import { matchWildcards } from './match-wildcards.js';
+import { type ContextPath, resolveInContext } from './resolve-in-context.js';
+import { isVisible, walkSource } from './walk-source.js';
+
+/** The sources `patterns` name, in pattern order and, within a wildcard, in walk order. */
+export async function resolveCopySources(ctx: BuildContext, patterns: readonly string[]): Promise<CopySource[]> {
+  const sources: CopySource[] = [];
+  for (const pattern of patterns) {
+    for (const match of matchPattern(ctx, pattern)) sources.push(sourceFor(ctx, pattern, match));
+  }
+  return sources;
+}
+
+/** A cleaned pattern: its components and whether a trailing `/` demands a directory. */
+interface CleanPattern {
+  readonly components: readonly string[];
+  readonly mustBeDir: boolean;
+}
+
+function cleanPattern(pattern: string): CleanPattern {
+  const normal = posix.normalize(pattern.replace(/^\/+/, '') || '.');
+  if (normal === '..' || normal.startsWith('../')) {
+    throw new TsbuildError('TSB_CONTEXT', `COPY source ${JSON.stringify(pattern)} is outside the build context`);
+  }
+  const mustBeDir = /\/\.?$/.test(pattern) && normal !== '.';
+  const trimmed = normal.replace(/\/$/, '');
+  return { components: trimmed === '.' ? [] : trimmed.split('/'), mustBeDir };
+}
+
+/** The unfollowed context paths a pattern names, with the path each is reported as. */
+function matchPattern(ctx: BuildContext, pattern: string): { name: string; path: ContextPath }[] {
+  const { components, mustBeDir } = cleanPattern(pattern);
+  const firstWild = components.findIndex(hasWildcard);
+  const literal = components.slice(0, firstWild < 0 ? components.length : firstWild).join('/');
+  if (firstWild < 0) {
+    const path = resolveInContext(ctx, literal, false);
+    if (path === undefined || !isVisible(ctx, path)) throw notFound(ctx, pattern, literal);
+    if (mustBeDir && !followed(ctx, pattern, path).stats.isDirectory()) throw notFound(ctx, pattern, literal);
+    return [{ name: literal === '' ? '.' : literal, path }];
+  }
+  const base = resolveInContext(ctx, literal, true);
+  if (base === undefined || !base.stats.isDirectory() || !isVisible(ctx, base)) throw notFound(ctx, pattern, literal || '.');
+  return matchWildcards(ctx, base, components.slice(firstWild), pattern)
+    .filter((path) => !mustBeDir || followed(ctx, pattern, path).stats.isDirectory())
+    .map((path) => ({ name: path.rel, path }));
+}
+
+/** A matched source, its final symlink followed, with its visible tree. */
+function sourceFor(ctx: BuildContext, pattern: string, match: { name: string; path: ContextPath }): CopySource {
+  const target = followed(ctx, pattern, match.path);
+  const isDir = target.stats.isDirectory();
+  return { name: match.name, hostPath: target.hostPath, isDir, entries: walkSource(ctx, target) };
+}
+
+function followed(ctx: BuildContext, pattern: string, path: ContextPath): ContextPath {
+  if (!path.stats.isSymbolicLink()) return path;
+  const target = resolveInContext(ctx, path.rel, true);
+  if (target === undefined || !isVisible(ctx, target)) throw notFound(ctx, pattern, path.rel, 'its symlink target does not exist');
+  return target;
+}
+
+function notFound(ctx: BuildContext, pattern: string, rel: string, detail?: string): TsbuildError {
+  const excluded = rel !== '' && ctx.ignore.file !== undefined && ctx.ignore.ignores(rel) ? ` (excluded by ${posix.basename(ctx.ignore.file)})` : '';
+  const why = detail === undefined ? '' : `: ${detail}`;
+  return new TsbuildError('TSB_COPY_SOURCE', `COPY source ${JSON.stringify(pattern)}: "/${rel}" not found in the build context${excluded}${why}`);
+}

@@ -1,0 +1,70 @@
+/**
+ * Resolving a context-relative path the way COPY reads it: symlinks on the way (and the final
+ * one, for a source) are followed, but only within the context. A link whose target leaves the
+ * context — absolute, or climbing above the root — is an error, never followed out. A link that
+ * .dockerignore excludes does not exist for COPY, exactly like an excluded file.
+ */
+import { lstatSync, readlinkSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import { TsbuildError } from '../oci/index.js';
+import type { BuildContext } from './build-context.js';
+
+/** A path of the context after symlink resolution. */
+export interface ContextPath {
+  /** POSIX path relative to the context root; '' for the root itself. */
+  readonly rel: string;
+  readonly hostPath: string;
+  /** lstat of the resolved path (a symlink only when the final link was not followed). */
+  readonly stats: Stats;
+}
+
+const MAX_LINKS = 40; // Linux's own limit (ELOOP)
+
+/** Resolves `rel` (clean, relative); undefined when it does not exist or a link on it is ignored. */
+export function resolveInContext(ctx: BuildContext, rel: string, followFinal: boolean): ContextPath | undefined {
+  const pending = rel === '' ? [] : rel.split('/');
+  const resolved: string[] = [];
+  let links = 0;
+  let lastLink: { link: string; target: string } | undefined;
+  while (pending.length > 0) {
+    const part = pending.shift()!;
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (resolved.length === 0) throw escapeError(rel, lastLink);
+      resolved.pop();
+      continue;
+    }
+    const candidate = [...resolved, part];
+    const stats = lstatOrUndefined(join(ctx.dir, ...candidate));
+    if (stats === undefined) return undefined;
+    const last = pending.length === 0;
+    if (stats.isSymbolicLink() && (followFinal || !last)) {
+      if (ctx.ignore.ignores(candidate.join('/'))) return undefined;
+      if (++links > MAX_LINKS) throw new TsbuildError('TSB_CONTEXT', `too many levels of symbolic links resolving ${JSON.stringify(rel)}`);
+      const target = readlinkSync(join(ctx.dir, ...candidate));
+      lastLink = { link: candidate.join('/'), target };
+      if (target.startsWith('/')) throw escapeError(rel, lastLink);
+      pending.unshift(...target.split('/'));
+      continue;
+    }
+    if (!last && !stats.isDirectory()) return undefined; // ENOTDIR: the path does not exist
+    resolved.push(part);
+  }
+  const hostPath = join(ctx.dir, ...resolved);
+  return { rel: resolved.join('/'), hostPath, stats: lstatSync(hostPath) };
+}
+
+function escapeError(rel: string, via?: { link: string; target: string }): TsbuildError {
+  const how = via === undefined ? '' : ` (symlink ${JSON.stringify(via.link)} points to ${JSON.stringify(via.target)})`;
+  return new TsbuildError('TSB_CONTEXT', `COPY source ${JSON.stringify(rel)} resolves outside the build context${how}`);
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}

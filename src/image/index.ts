@@ -1,0 +1,13 @@
+/** image/: the image model, its sources and sinks, and layer writing. */
+export * from './types.js';
+export * from './verify.js';
+export * from './remote.js';
+export * from './push.js';
+export { layerFromFile, type LayerFileInfo } from './layer-file.js';
+export { writeLayer, DEFAULT_GZIP_LEVEL, type WriteLayerOptions } from './write-layer.js';
+export { openUncompressed } from './uncompressed.js';
+export { scratchImage, DEFAULT_PATH_ENV } from './scratch.js';
+export { appendLayers, withConfig, type LayerAddition } from './mutate.js';
+export { writeDockerTar } from './docker-tar.js';
+export { writeOciLayout } from './oci-layout.js';
+export { REF_NAME_ANNOTATION } from './layout-index.js';
