@@ -1,0 +1,12 @@
+/**
+ * dockerfile/: Dockerfile text to typed stages (`parseDockerfile`), the BuildKit-compatible word
+ * expander (`expand`, `expandWords`) and the build plan (`planBuild`). Pure: no I/O.
+ */
+export { DockerfileError, ExpandError, withLocation } from './errors.js';
+export type { DockerfileErrorCode, LineRange, SourceLoc } from './errors.js';
+export { parseDockerfile } from './parse.js';
+export { expand, expandWords } from './expand.js';
+export type { ExpandEnv, ExpandOptions, Expansion, WordsExpansion } from './expand.js';
+export { planBuild } from './plan.js';
+export type { BuildPlan, PlannedStage, PlanOptions, StageSource } from './plan.js';
+export type * from './types.js';

@@ -1,0 +1,71 @@
+/**
+ * Physical lines to logical lines, as BuildKit's parser joins them. We do this ourselves instead
+ * of taking dockerfile-ast's instruction boundaries: it treats a line ending in an escaped escape
+ * (`\\`) as a continuation and merges two instructions (MEASURED.md, checked again here), which
+ * BuildKit does not. The rules kept: a BOM is dropped; the first line of an instruction is
+ * left-trimmed and is skipped when it is a comment or blank; a continuation is the escape token
+ * as the last non-blank character unless another escape precedes it; inside a continuation,
+ * comment lines and blank lines are skipped and other lines keep their leading whitespace.
+ */
+import { DirectiveReader } from './directives.js';
+import type { Directives } from './types.js';
+
+/** One instruction's text and the lines it spans (1-based, inclusive). */
+export interface LogicalLine {
+  readonly text: string;
+  readonly line: number;
+  readonly endLine: number;
+}
+
+/** The directives and logical lines of a Dockerfile, plus how many physical lines it has. */
+export interface SplitResult {
+  readonly directives: Directives;
+  readonly lines: readonly LogicalLine[];
+  readonly lineCount: number;
+}
+
+const LEADING_SPACE = /^\p{White_Space}+/u;
+
+function isComment(raw: string): boolean {
+  return raw.replace(LEADING_SPACE, '').startsWith('#');
+}
+
+/** Removes a trailing continuation token; `continues` says whether there was one. */
+function trimContinuation(line: string, escape: string): { text: string; continues: boolean } {
+  const body = line.replace(/[ \t]*$/, '');
+  if (!body.endsWith(escape)) return { text: line, continues: false };
+  const before = body.slice(0, -escape.length);
+  if (before.endsWith(escape)) return { text: line, continues: false };
+  return { text: before, continues: true };
+}
+
+/** Splits Dockerfile text into directives and logical lines. */
+export function splitLines(text: string, file: string): SplitResult {
+  const physical = text.replace(/^\uFEFF/, '').split('\n');
+  if (physical.length > 0 && physical[physical.length - 1] === '') physical.pop();
+  const directives = new DirectiveReader(file);
+  const lines: LogicalLine[] = [];
+  let i = 0;
+  const nextLine = (): string => (physical[i++] ?? '').replace(/[\r\n]+$/, '');
+
+  while (i < physical.length) {
+    const raw = nextLine();
+    const trimmed = raw.replace(LEADING_SPACE, '');
+    directives.read(trimmed, i);
+    const start = i;
+    const first = trimContinuation(trimmed.startsWith('#') ? '' : trimmed, directives.escape);
+    if (!first.continues && first.text === '') continue;
+    let joined = first.text;
+    let continues = first.continues;
+    while (continues && i < physical.length) {
+      const next = nextLine();
+      directives.read(next, i);
+      if (isComment(next) || next.replace(LEADING_SPACE, '') === '') continue;
+      const part = trimContinuation(next, directives.escape);
+      joined += part.text;
+      continues = part.continues;
+    }
+    lines.push({ text: joined, line: start, endLine: i });
+  }
+  return { directives: directives.result(), lines, lineCount: physical.length };
+}

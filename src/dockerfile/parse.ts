@@ -1,0 +1,60 @@
+/**
+ * Dockerfile text to typed stages. Lines are joined as BuildKit joins them (`lines.ts`), each
+ * logical line is dispatched to its instruction's parser, then instructions are grouped into
+ * stages: ARGs before the first FROM are global, anything else before it is an error.
+ */
+import { syntaxError } from './errors.js';
+import { parseLine } from './instructions/index.js';
+import { splitLines } from './lines.js';
+import type { ArgInstruction, Dockerfile, FromInstruction, Instruction, Stage } from './types.js';
+
+interface OpenStage {
+  readonly index: number;
+  readonly from: FromInstruction;
+  readonly instructions: Instruction[];
+}
+
+function closeStage(s: OpenStage): Stage {
+  const name = s.from.name;
+  return { index: s.index, ...(name === undefined ? {} : { name }), from: s.from, instructions: s.instructions };
+}
+
+/** Parses a Dockerfile; `file` is the name used in error messages. */
+export function parseDockerfile(text: string, file = 'Dockerfile'): Dockerfile {
+  const { directives, lines, lineCount } = splitLines(text, file);
+  if (lines.length === 0) {
+    const line = Math.max(lineCount, 1);
+    throw syntaxError('file with no instructions', { file, line, endLine: line });
+  }
+  const globalArgs: ArgInstruction[] = [];
+  const stages: OpenStage[] = [];
+  const names = new Map<string, number>();
+  for (const logical of lines) {
+    const loc = { file, line: logical.line, endLine: logical.endLine };
+    const ins = parseLine(logical.text, loc, directives.escape);
+    const current = stages[stages.length - 1];
+    if (ins.kind === 'FROM') {
+      if (ins.name !== undefined) {
+        const earlier = names.get(ins.name);
+        if (earlier !== undefined) throw syntaxError(`duplicate stage name "${ins.name}" (first defined on line ${earlier})`, loc);
+        names.set(ins.name, loc.line);
+      }
+      stages.push({ index: stages.length, from: ins, instructions: [] });
+    } else if (current !== undefined) {
+      current.instructions.push(ins);
+    } else if (ins.kind === 'ARG') {
+      globalArgs.push(ins);
+    } else {
+      throw syntaxError(`${ins.kind} before the first FROM: only ARG may come before FROM`, loc);
+    }
+  }
+  if (stages.length === 0) {
+    const first = lines[0] ?? { line: 1, endLine: 1 };
+    throw syntaxError('no FROM instruction: the Dockerfile has no stage to build', {
+      file,
+      line: first.line,
+      endLine: first.endLine,
+    });
+  }
+  return { directives, globalArgs, stages: stages.map(closeStage) };
+}
