@@ -4,5 +4,6 @@ export { applyLayer, type ApplyLayerOptions, type ApplyStats } from './apply-lay
 export { readPasswd, readGroup, parsePasswd, parseGroup, type PasswdEntry, type GroupEntry } from './passwd.js';
 export { lookupUser, type ExecUser } from './lookup-user.js';
 export { resolveChown, type ChownIds } from './resolve-chown.js';
+export { ensureDirInRoot, type DirOwner, type EnsuredDir } from './ensure-dir.js';
 export { copyIntoRoot, type CopyIntoRootOptions } from './copy-into-root.js';
 export type { CopySource, CopySourceEntry } from './copy-source.js';

@@ -27,24 +27,26 @@ export async function writeDockerTar(img: Image, path: string, tags: readonly st
       const pack = tar.pack();
       // Readable.from turns the streamx pack into a Node stream that `pipeline` handles fully.
       const written = pipeline(Readable.from(pack), createWriteStream(temp));
-      try {
-        await addTarEntry(pack, header(configName, rawConfig.length), rawConfig);
-        const seen = new Set<string>();
-        for (const [i, layer] of layers.entries()) {
-          const name = layerNames[i]!;
-          if (seen.has(name)) continue; // the same blob twice in one image is stored once
-          seen.add(name);
-          await addTarEntry(pack, header(name, await layer.size()), await layer.open());
+      const produced = (async () => {
+        try {
+          await addTarEntry(pack, header(configName, rawConfig.length), rawConfig);
+          const seen = new Set<string>();
+          for (const [i, layer] of layers.entries()) {
+            const name = layerNames[i]!;
+            if (seen.has(name)) continue; // the same blob twice in one image is stored once
+            seen.add(name);
+            await addTarEntry(pack, header(name, await layer.size()), await layer.open());
+          }
+          const manifest = JSON.stringify([{ Config: configName, RepoTags: repoTags, Layers: layerNames }]);
+          await addTarEntry(pack, header('manifest.json', Buffer.byteLength(manifest)), Buffer.from(manifest));
+          pack.finalize();
+        } catch (err) {
+          pack.destroy(err as Error);
+          throw err;
         }
-        const manifest = JSON.stringify([{ Config: configName, RepoTags: repoTags, Layers: layerNames }]);
-        await addTarEntry(pack, header('manifest.json', Buffer.byteLength(manifest)), Buffer.from(manifest));
-        pack.finalize();
-      } catch (err) {
-        pack.destroy(err as Error);
-        await written.catch(() => {});
-        throw err;
-      }
-      await written;
+      })();
+      // Both sides at once: a failing file (or writer) must reject here, not as an unhandled promise.
+      await Promise.all([written, produced]);
     },
     () => path,
   );

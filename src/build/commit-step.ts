@@ -1,0 +1,69 @@
+/**
+ * Turns a handler's StepResult into the stage's next state: a layer and a history entry, or an
+ * `empty_layer` history entry. RUN changes are found by diffing a scan taken before the command
+ * with one taken after; COPY and WORKDIR name their paths, so no scan is needed for them.
+ */
+import { diffScans, layerTar, scanTree, updateScan, type ChangeSet, type Scan } from '../snapshot/index.js';
+import { writeLayer, type Layer } from '../image/index.js';
+import { InternalError, type ContainerConfig, type History } from '../oci/index.js';
+import type { StepResult } from './types.js';
+
+/** What a stage has produced so far. */
+export interface StageProgress {
+  readonly config: ContainerConfig;
+  /** History entries of this stage, in order (empty and non-empty). */
+  readonly history: readonly History[];
+  /** New layers of this stage, each with its history entry. */
+  readonly layers: readonly { readonly layer: Layer; readonly history: History }[];
+  /** The last scan of the rootfs, when one has been taken. */
+  readonly scan?: Scan;
+}
+
+export interface CommitOptions {
+  readonly rootfs: () => Promise<string>;
+  readonly layersDir: string;
+  readonly layerMediaType: string;
+  /** History timestamp (ISO) and the mtime clamp for layer entries, when reproducible. */
+  readonly created: string;
+  readonly clampMtime?: number;
+}
+
+/** Applies one step's result to the stage's progress. */
+export async function commitStep(
+  progress: StageProgress,
+  result: StepResult,
+  createdBy: string,
+  opts: CommitOptions,
+): Promise<StageProgress> {
+  const config = result.config;
+  if (result.kind === 'config') return withHistory(progress, config, { created: opts.created, created_by: createdBy, empty_layer: true });
+  const root = await opts.rootfs();
+  let changes: ChangeSet;
+  let scan: Scan | undefined;
+  if (result.kind === 'files') {
+    changes = { changed: [...result.paths].sort(), deleted: [] };
+    scan = progress.scan && (await updateScan(progress.scan, root, result.paths));
+  } else {
+    if (!progress.scan) throw new InternalError('a RUN step was committed without a baseline scan');
+    scan = await scanTree(root, {});
+    changes = diffScans(progress.scan, scan);
+  }
+  const next = { ...progress, ...(scan ? { scan } : {}) };
+  if (changes.changed.length === 0 && changes.deleted.length === 0) {
+    return withHistory(next, config, { created: opts.created, created_by: createdBy, empty_layer: true });
+  }
+  const tar = layerTar(root, changes, opts.clampMtime === undefined ? {} : { clampMtime: opts.clampMtime });
+  const layer = await writeLayer(tar, { dir: opts.layersDir, mediaType: opts.layerMediaType });
+  const history: History = { created: opts.created, created_by: createdBy };
+  return { ...next, config, history: [...next.history, history], layers: [...next.layers, { layer, history }] };
+}
+
+function withHistory(progress: StageProgress, config: ContainerConfig, entry: History): StageProgress {
+  return { ...progress, config, history: [...progress.history, entry] };
+}
+
+/** Takes the baseline scan a RUN diffs against, once per stage (later steps keep it current). */
+export async function ensureBaseline(progress: StageProgress, rootfs: () => Promise<string>): Promise<StageProgress> {
+  if (progress.scan) return progress;
+  return { ...progress, scan: await scanTree(await rootfs(), {}) };
+}

@@ -1,0 +1,4 @@
+/** build/: the executor — plan, stages, instruction handlers, snapshots — and the outputs. */
+export { buildImage } from './build-image.js';
+export { writeOutputs, type OutputRequest } from './outputs.js';
+export type { BuildDeps, BuildRequest } from './request.js';

@@ -1,0 +1,41 @@
+/**
+ * The flag table: one row per BuildOptions key, with kaniko's names and meanings. Commander is
+ * wired from it in parse-args.ts, so a new option is one row here plus its schema entry.
+ */
+import type { BuildOptions } from './options.js';
+
+export type FlagKind = 'string' | 'list' | 'bool' | 'keyValue';
+
+export interface FlagSpec {
+  /** Long name without dashes, as kaniko spells it. */
+  readonly long: string;
+  readonly short?: string;
+  readonly kind: FlagKind;
+  readonly help: string;
+  /** The value used when the flag is absent (strings only; lists default to []). */
+  readonly default?: string;
+  readonly valueName?: string;
+}
+
+/** Every option's flag; `null` would mean "set by the program, not the command line". */
+export const FLAGS: { readonly [K in keyof BuildOptions]-?: FlagSpec | null } = {
+  context: { long: 'context', short: 'c', kind: 'string', default: '/workspace', valueName: 'path', help: 'build context directory' },
+  dockerfile: { long: 'dockerfile', short: 'f', kind: 'string', valueName: 'path', help: 'path to the Dockerfile (default: Dockerfile in the context)' },
+  destinations: { long: 'destination', short: 'd', kind: 'list', valueName: 'ref', help: 'registry/repository:tag to push to (repeatable)' },
+  buildArgs: { long: 'build-arg', kind: 'keyValue', valueName: 'K=V', help: 'build-time variable; a bare K takes its value from the environment (repeatable)' },
+  target: { long: 'target', kind: 'string', valueName: 'stage', help: 'build this stage and the stages it needs, not the last one' },
+  noPush: { long: 'no-push', kind: 'bool', help: 'build without pushing' },
+  tarPath: { long: 'tar-path', kind: 'string', valueName: 'path', help: 'also write the image as a docker-load / docker-archive tarball' },
+  ociLayoutPath: { long: 'oci-layout-path', kind: 'string', valueName: 'dir', help: 'also write the image to an OCI image layout directory' },
+  digestFile: { long: 'digest-file', kind: 'string', valueName: 'path', help: 'write the image manifest digest to this file' },
+  insecure: { long: 'insecure', kind: 'bool', help: 'push to registries over plain HTTP' },
+  insecurePull: { long: 'insecure-pull', kind: 'bool', help: 'pull from registries over plain HTTP' },
+  insecureRegistries: { long: 'insecure-registry', kind: 'list', valueName: 'host[:port]', help: 'use plain HTTP for this registry, for push and pull (repeatable)' },
+  skipTlsVerify: { long: 'skip-tls-verify', kind: 'bool', help: 'push without verifying TLS certificates' },
+  skipTlsVerifyPull: { long: 'skip-tls-verify-pull', kind: 'bool', help: 'pull without verifying TLS certificates' },
+  labels: { long: 'label', kind: 'keyValue', valueName: 'K=V', help: 'add a label to the image config (repeatable)' },
+  reproducible: { long: 'reproducible', kind: 'bool', help: 'clamp timestamps in layers and config to SOURCE_DATE_EPOCH (or 0)' },
+  verbosity: { long: 'verbosity', short: 'v', kind: 'string', default: 'info', valueName: 'level', help: 'log level: trace, debug, info, warn, error, fatal, panic' },
+  logFormat: { long: 'log-format', kind: 'string', valueName: 'format', help: 'text, color or json (default: color on a terminal, text otherwise)' },
+  kanikoDir: { long: 'kaniko-dir', kind: 'string', valueName: 'dir', help: 'work directory for rootfs trees and layers (default: a temp dir, removed afterwards)' },
+};

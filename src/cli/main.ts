@@ -1,0 +1,50 @@
+/**
+ * The program's single exit point: the only code that reads argv, the environment and the
+ * terminal, prints errors for people, and chooses the exit code (0 ok, 1 build failed, 2 usage).
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, formatError, silentLogger, type Logger } from '../log/index.js';
+import { TsbuildError } from '../oci/index.js';
+import { parseArgs } from './parse-args.js';
+import { runBuild } from './run-build.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function main(): Promise<number> {
+  let logger: Logger = silentLogger();
+  let workDir: string | undefined;
+  try {
+    const parsed = parseArgs(process.argv.slice(2), { env: process.env, isTTY: process.stderr.isTTY === true, version: version() });
+    if (parsed.kind !== 'build') {
+      process.stdout.write(`${parsed.text}\n`);
+      return 0;
+    }
+    const { options } = parsed;
+    logger = createLogger({ format: options.logFormat, level: options.verbosity, destination: 2 });
+    workDir = await mkdtemp(join(options.kanikoDir ?? tmpdir(), 'tsbuild-'));
+    await runBuild(options, {
+      env: process.env,
+      cwd: process.cwd(),
+      workDir,
+      logger,
+      output: { stdout: process.stdout, stderr: process.stderr },
+    });
+    return 0;
+  } catch (err) {
+    const exitCode = err instanceof TsbuildError ? err.exitCode : 1;
+    if (exitCode === 2) process.stderr.write(`tsbuild: ${(err as Error).message}\nRun 'tsbuild --help' for usage.\n`);
+    else process.stderr.write(`${formatError(err)}\n`);
+    logger.debug({ err }, 'failure details');
+    return exitCode;
+  } finally {
+    if (workDir) await rm(workDir, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,33 @@
+/**
+ * BuildOptions: everything a build is asked to do, validated once by zod. Only cli/ sees this
+ * whole shape; the modules below take the narrow pieces they need.
+ */
+import { z } from 'zod';
+
+export const LOG_FORMATS = ['text', 'color', 'json'] as const;
+export const VERBOSITIES = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'panic'] as const;
+
+export const BuildOptionsSchema = z.object({
+  context: z.string().min(1),
+  dockerfile: z.string().min(1).optional(),
+  destinations: z.array(z.string().min(1)),
+  buildArgs: z.array(z.tuple([z.string().min(1), z.string()])),
+  target: z.string().min(1).optional(),
+  noPush: z.boolean(),
+  tarPath: z.string().min(1).optional(),
+  ociLayoutPath: z.string().min(1).optional(),
+  digestFile: z.string().min(1).optional(),
+  insecure: z.boolean(),
+  insecurePull: z.boolean(),
+  insecureRegistries: z.array(z.string().min(1)),
+  skipTlsVerify: z.boolean(),
+  skipTlsVerifyPull: z.boolean(),
+  labels: z.array(z.tuple([z.string().min(1), z.string()])),
+  reproducible: z.boolean(),
+  verbosity: z.enum(VERBOSITIES),
+  logFormat: z.enum(LOG_FORMATS),
+  kanikoDir: z.string().min(1).optional(),
+});
+
+/** A validated request from the command line. */
+export type BuildOptions = z.infer<typeof BuildOptionsSchema>;

@@ -1,0 +1,115 @@
+/**
+ * argv + environment → a validated BuildOptions, with no side effects: commander is wired from
+ * the flag table, asked not to exit or print, and every problem becomes one UsageError line.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { parseReference, TsbuildError, UsageError } from '../oci/index.js';
+import { FLAGS, type FlagSpec } from './flags.js';
+import { BuildOptionsSchema, type BuildOptions } from './options.js';
+
+export type ParsedArgs =
+  | { readonly kind: 'help'; readonly text: string }
+  | { readonly kind: 'version'; readonly text: string }
+  | { readonly kind: 'build'; readonly options: BuildOptions };
+
+export interface ParseEnv {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly isTTY: boolean;
+  readonly version: string;
+}
+
+const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** pflag (kaniko) accepts `--flag=true|false` for booleans; commander does not. */
+function normaliseBooleans(argv: readonly string[]): string[] {
+  const bools = new Set(Object.values(FLAGS).filter((f) => f?.kind === 'bool').map((f) => `--${f!.long}`));
+  return argv.flatMap((arg) => {
+    const m = /^(--[a-z-]+)=(true|false)$/i.exec(arg);
+    if (!m || !bools.has(m[1]!)) return [arg];
+    return m[2]!.toLowerCase() === 'true' ? [m[1]!] : [];
+  });
+}
+
+function optionFor(spec: FlagSpec): Option {
+  const names = `${spec.short ? `-${spec.short}, ` : ''}--${spec.long}`;
+  if (spec.kind === 'bool') return new Option(names, spec.help);
+  const opt = new Option(`${names} <${spec.valueName ?? 'value'}>`, spec.help);
+  if (spec.kind === 'string') return spec.default === undefined ? opt : opt.default(spec.default);
+  return opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]).default([]);
+}
+
+function readBool(opts: Record<string, unknown>, long: string): boolean {
+  return long.startsWith('no-') ? opts[camel(long.slice(3))] === false : opts[camel(long)] === true;
+}
+
+function splitKeyValue(flag: string, raw: string, env: ParseEnv['env']): [string, string] | undefined {
+  const eq = raw.indexOf('=');
+  if (eq === 0) throw new UsageError(`--${flag} ${JSON.stringify(raw)}: expected K=V`);
+  if (eq > 0) return [raw.slice(0, eq), raw.slice(eq + 1)];
+  if (flag !== 'build-arg') throw new UsageError(`--${flag} ${JSON.stringify(raw)}: expected K=V`);
+  // Docker: a bare `--build-arg K` takes K from the environment, and is dropped when K is unset.
+  const value = env[raw];
+  return value === undefined ? undefined : [raw, value];
+}
+
+function program(version: string): Command {
+  const cmd = new Command('tsbuild')
+    .description('Build a container image from a Dockerfile without a daemon, and push it.')
+    .version(version, '--version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  for (const spec of Object.values(FLAGS)) if (spec) cmd.addOption(optionFor(spec));
+  return cmd;
+}
+
+/** Parses the command line; throws UsageError for anything a user got wrong. */
+export function parseArgs(argv: readonly string[], penv: ParseEnv): ParsedArgs {
+  const cmd = program(penv.version);
+  try {
+    cmd.parse(normaliseBooleans(argv), { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return { kind: 'help', text: cmd.helpInformation() };
+      if (err.code === 'commander.version') return { kind: 'version', text: penv.version };
+      throw new UsageError(err.message.replace(/^error: /, ''));
+    }
+    throw err;
+  }
+  const opts = cmd.opts<Record<string, unknown>>();
+  const raw: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(FLAGS)) {
+    if (!spec) continue;
+    const value = spec.kind === 'bool' ? readBool(opts, spec.long) : opts[camel(spec.long)];
+    raw[key] =
+      spec.kind === 'keyValue'
+        ? (value as string[]).flatMap((v) => {
+            const pair = splitKeyValue(spec.long, v, penv.env);
+            return pair ? [pair] : [];
+          })
+        : value;
+  }
+  raw['logFormat'] ??= penv.isTTY ? 'color' : 'text';
+  const parsed = BuildOptionsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const spec = FLAGS[issue.path[0] as keyof BuildOptions];
+    throw new UsageError(`--${spec?.long ?? String(issue.path[0])}: ${issue.message}`);
+  }
+  return { kind: 'build', options: checkCombinations(parsed.data) };
+}
+
+function checkCombinations(o: BuildOptions): BuildOptions {
+  if (o.destinations.length === 0 && !o.noPush) {
+    throw new UsageError('no --destination given: name one (repeatable) or use --no-push');
+  }
+  for (const d of o.destinations) {
+    try {
+      parseReference(d);
+    } catch (err) {
+      throw new UsageError(`--destination: ${err instanceof TsbuildError ? err.message : String(err)}`, { cause: err });
+    }
+  }
+  return o;
+}
