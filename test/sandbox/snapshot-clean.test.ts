@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { diffScans, scanTree } from '../../src/snapshot/index.js';
+import { busyboxRoot, runIn } from './rootfs.js';
+
+describe('chroot isolation leaves no trace for the snapshot', () => {
+  it.each([
+    ['without /dev, /proc, /sys, /etc', false],
+    ['with /dev, /proc, /sys, /etc, hosts and resolv.conf', true],
+  ])('a no-op RUN gives an empty diff, rootfs %s', async (_name, withSystemDirs) => {
+    await using root = await busyboxRoot(withSystemDirs);
+    const before = await scanTree(root.path);
+    expect(await runIn(root.path, ['/bin/busybox', 'true'])).toMatchObject({ exitCode: 0 });
+    expect(diffScans(before, await scanTree(root.path))).toEqual({ changed: [], deleted: [] });
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(root.path);
+  });
+
+  it('a RUN that writes a file gives exactly that file', async () => {
+    await using root = await busyboxRoot(true);
+    const before = await scanTree(root.path);
+    await runIn(root.path, 'echo hi > /etc/motd; cat /etc/hosts > /dev/null');
+    expect(diffScans(before, await scanTree(root.path))).toEqual({ changed: ['/etc', '/etc/motd'], deleted: [] });
+  });
+
+  it('a RUN that writes into /etc the sandbox created keeps it, and only what it wrote shows', async () => {
+    await using root = await busyboxRoot(false);
+    const before = await scanTree(root.path);
+    await runIn(root.path, 'echo x > /etc/passwd');
+    expect(diffScans(before, await scanTree(root.path))).toEqual({ changed: ['/etc', '/etc/passwd'], deleted: [] });
+  });
+});
