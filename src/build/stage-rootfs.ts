@@ -3,7 +3,7 @@
  * a stage of FROM + metadata never downloads its base layers). Layers are streamed from their
  * source, decompressed and applied in order, one at a time.
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyLayer } from '../fs/index.js';
 import { openUncompressed, type Image } from '../image/index.js';
@@ -24,7 +24,9 @@ export function lazyRootfs(base: Image, opts: StageRootfsOptions): () => Promise
 
 async function extract(base: Image, opts: StageRootfsOptions): Promise<string> {
   const root = join(opts.dir, 'rootfs');
-  await mkdir(root, { recursive: true, mode: 0o755 });
+  await mkdir(root, { recursive: true });
+  // The rootfs is the container's '/': 0755 whatever the umask, or non-root RUNs cannot exec.
+  await chmod(root, 0o755);
   const layers = await base.layers();
   const started = Date.now();
   for (const layer of layers) {
