@@ -12,6 +12,7 @@ import type { BuildDeps, BuildRequest } from './request.js';
 import { runStage, type StageOutput } from './run-stage.js';
 import { PREDEFINED_ARGS } from './arg-scope.js';
 import { rejectOnbuildTriggers } from './onbuild.js';
+import { locate } from './locate-error.js';
 
 /** Builds the target stage of the request's Dockerfile. */
 export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Image> {
@@ -25,7 +26,9 @@ export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Im
   const images = new Map<number, Image>();
   const consumed = new Set<string>([...plan.globalArgs.keys(), ...PREDEFINED_ARGS]);
   for (const stage of plan.stages) {
-    const base = await baseImage(stage, images, req, deps);
+    const base = await baseImage(stage, images, req, deps).catch((err: unknown) => {
+      throw locate(err, stage.from);
+    });
     const output = await runStage(
       { stage, base, globalArgs: plan.globalArgs, context, created, escape: dockerfile.directives.escape },
       req,

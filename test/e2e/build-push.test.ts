@@ -124,8 +124,9 @@ describe('tsbuild builds and pushes (e2e)', () => {
     expect(run.code).toBe(0);
     const fromTar = JSON.parse(skopeo('inspect', `docker-archive:${tar}`)) as { Layers: string[] };
     expect(fromTar.Layers).toHaveLength(7);
-    const fromLayout = JSON.parse(skopeo('inspect', `oci:${layout}`)) as { Layers: string[] };
-    expect(fromLayout.Layers).toEqual(fromTar.Layers);
+    // A docker archive is keyed by diffIDs; the layout's config must list the same ones.
+    const layoutConfig = JSON.parse(skopeo('inspect', '--config', `oci:${layout}`)) as { rootfs: { diff_ids: string[] } };
+    expect(layoutConfig.rootfs.diff_ids).toEqual(fromTar.Layers);
     expect(() => skopeo('inspect', '--tls-verify=false', `docker://${registry.host}/e2e/not-pushed:1`)).toThrow();
   });
 
