@@ -11,3 +11,5 @@ export { appendLayers, withConfig, type LayerAddition } from './mutate.js';
 export { writeDockerTar } from './docker-tar.js';
 export { writeOciLayout } from './oci-layout.js';
 export { REF_NAME_ANNOTATION } from './layout-index.js';
+export { registryMirrors, mirrorReference, remoteImageWithMirrors, type RegistryMirrors, type PullOptions } from './mirrors.js';
+export { checkPushPermission } from './push-permission.js';

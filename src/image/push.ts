@@ -2,12 +2,31 @@
  * The push sink, after go-containerregistry's pusher: every blob first (HEAD, then a
  * cross-repository mount when the layer's origin is elsewhere on the same registry, else a
  * streamed upload), deduplicated by digest and a few at a time; the manifest strictly last, so
- * a failed push never leaves a manifest pointing at missing blobs (DESIGN rule 4).
+ * a failed push never leaves a manifest pointing at missing blobs (DESIGN rule 4). A failed push
+ * can be tried again whole (`--push-retry`): blobs already there are skipped by their HEAD.
  */
 import { Readable } from 'node:stream';
+import type { Logger } from '../log/index.js';
 import { type Digest, DigestMismatchError, formatReference, MediaType, mediaTypesFor, type Reference, referenceIdentifier } from '../oci/index.js';
-import type { RegistryClient } from '../registry/index.js';
+import { isImmutableTagError, RegistryError, type RegistryClient } from '../registry/index.js';
 import type { Image, LayerOrigin } from './types.js';
+
+/** How a push behaves beyond the registry client's own per-request retries. */
+export interface PushOptions {
+  /**
+   * Retries of the whole push after its first try (kaniko `--push-retry`, default 0), with
+   * backoff from 1 s, when it failed temporarily (5xx, 429, dropped connections).
+   */
+  readonly retries?: number;
+  /** A manifest PUT refused because the tag is immutable counts as done, with a warning (kaniko `--push-ignore-immutable-tag-errors`). */
+  readonly ignoreImmutableTagErrors?: boolean;
+  /** Receives retry notices and the immutable-tag warning. */
+  readonly logger?: Logger;
+  /** Waits between whole-push attempts; tests pass a recorder. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const PUSH_RETRY_BASE_MS = 1_000;
 
 const CONCURRENCY = 4;
 
@@ -46,7 +65,7 @@ function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
 
 async function pushBlob(client: RegistryClient, ref: Reference, blob: BlobToPush): Promise<void> {
   const { registry, repository } = ref;
-  if (await client.blobExists(registry, repository, blob.digest)) return;
+  if (await client.blobExists(registry, repository, blob.digest, 'push')) return;
   const origin = blob.origin;
   if (origin && origin.registry === registry && origin.repository !== repository) {
     if (await client.mountBlob(registry, repository, blob.digest, origin.repository)) return;
@@ -54,8 +73,7 @@ async function pushBlob(client: RegistryClient, ref: Reference, blob: BlobToPush
   await client.uploadBlob(registry, repository, blob.digest, blob.size, () => blob.open());
 }
 
-/** Pushes `img` to `ref` (its tag, or its digest when pinned) and returns the manifest digest. */
-export async function pushImage(client: RegistryClient, img: Image, ref: Reference): Promise<Digest> {
+async function pushAll(client: RegistryClient, img: Image, ref: Reference): Promise<Digest> {
   const digest = await img.digest();
   if (ref.digest && ref.digest !== digest) throw new DigestMismatchError(ref.digest, digest, `image pushed to ${formatReference(ref)}`);
   const run = limiter(CONCURRENCY);
@@ -80,4 +98,35 @@ export async function pushImage(client: RegistryClient, img: Image, ref: Referen
   const manifest = await img.manifest();
   const mediaType = manifest.mediaType ?? mediaTypesFor(img.family).manifest;
   return client.putManifest(ref.registry, ref.repository, referenceIdentifier(ref), await img.rawManifest(), mediaType);
+}
+
+/** One push attempt, turning an immutable-tag refusal into a warning when asked to. */
+async function pushTolerant(client: RegistryClient, img: Image, ref: Reference, options: PushOptions): Promise<Digest> {
+  try {
+    return await pushAll(client, img, ref);
+  } catch (err) {
+    if (!options.ignoreImmutableTagErrors || ref.digest !== undefined || !isImmutableTagError(err)) throw err;
+    const digest = await img.digest();
+    options.logger?.warn(
+      { destination: formatReference(ref), digest, err: (err as Error).message },
+      `tag ${ref.tag ?? ''} of ${ref.registry}/${ref.repository} is immutable and was not moved; treating the push as done because immutable-tag errors are ignored`,
+    );
+    return digest;
+  }
+}
+
+/** Pushes `img` to `ref` (its tag, or its digest when pinned) and returns the manifest digest. */
+export async function pushImage(client: RegistryClient, img: Image, ref: Reference, options: PushOptions = {}): Promise<Digest> {
+  const retries = options.retries ?? 0;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await pushTolerant(client, img, ref, options);
+    } catch (err) {
+      if (attempt >= retries || !(err instanceof RegistryError) || !err.temporary) throw err;
+      const wait = PUSH_RETRY_BASE_MS * 2 ** attempt;
+      options.logger?.warn({ destination: formatReference(ref), attempt: attempt + 1, wait, err: err.message }, 'push failed; trying again');
+      await sleep(wait);
+    }
+  }
 }

@@ -1,16 +1,16 @@
 /**
- * An image in a registry, read lazily: the manifest is fetched up front (an index is resolved to
- * the wanted platform), the config on first use, layer bytes only when a layer is opened. Every
+ * An image in a registry, read lazily: the manifest is fetched up front (an index, nested ones
+ * included, is resolved to the wanted platform), the config on first use, layer bytes only when a layer is opened. Every
  * read is verified against its digest (DESIGN rule 2); registry JSON is validated at this border.
  */
 import { pipeline, type Readable } from 'node:stream';
 import {
   type Descriptor, type Digest, familyOf, formatPlatform, formatReference, type ImageConfig, ImageConfigSchema,
-  type Index, IndexSchema, isIndexMediaType, type Manifest, ManifestSchema, type Platform, type Reference,
+  type Index, IndexSchema, isAttestation, isIndexMediaType, type Manifest, ManifestSchema, type Platform, type Reference,
   referenceIdentifier, selectPlatform, TsbuildError,
 } from '../oci/index.js';
 import type { z } from 'zod';
-import type { RegistryClient } from '../registry/index.js';
+import type { FetchedManifest, RegistryClient } from '../registry/index.js';
 import type { Image, Layer, LayerOrigin } from './types.js';
 import { verifyStream } from './verify.js';
 
@@ -51,25 +51,48 @@ function verified(raw: Readable, digest: Digest, size: number, source: string): 
   return pipeline(raw, verifyStream(digest, source, size), () => undefined);
 }
 
-async function pickManifest(client: RegistryClient, ref: Reference, platform: Platform) {
+/** Indexes nest (an index entry that is itself an index); deeper than this is a loop or an attack. */
+const MAX_INDEX_DEPTH = 4;
+
+async function fetchChild(client: RegistryClient, ref: Reference, entry: Descriptor): Promise<FetchedManifest> {
+  const child = await client.getManifest(ref.registry, ref.repository, entry.digest);
+  // getManifest checks a digest reference; the size is the index's promise too.
+  if (child.bytes.byteLength !== entry.size) {
+    throw new TsbuildError('TSB_DIGEST_MISMATCH', `manifest ${entry.digest} of ${formatReference(ref)} is ${child.bytes.byteLength} bytes, the index says ${entry.size}`);
+  }
+  return child;
+}
+
+/**
+ * The manifest for `platform` under an index: the matching entry (descended into when it is an
+ * index itself), else each platform-less child index in turn. `available` collects what was seen.
+ */
+async function descend(client: RegistryClient, ref: Reference, fetched: FetchedManifest, platform: Platform, available: string[], depth: number): Promise<FetchedManifest | undefined> {
   const name = formatReference(ref);
+  if (depth >= MAX_INDEX_DEPTH) throw new TsbuildError('TSB_MANIFEST_INVALID', `${name}: indexes nested more than ${MAX_INDEX_DEPTH} deep`);
+  const index: Index = parseJson(fetched.bytes, IndexSchema, `index of ${name}`);
+  for (const d of index.manifests) if (d.platform && !isAttestation(d)) available.push(formatPlatform(d.platform));
+  const direct = selectPlatform(index.manifests, platform);
+  const nested = index.manifests.filter((d) => d.platform === undefined && isIndexMediaType(d.mediaType));
+  for (const entry of direct ? [direct, ...nested] : nested) {
+    const child = await fetchChild(client, ref, entry);
+    if (!isIndexMediaType(child.mediaType)) return child;
+    const found = await descend(client, ref, child, platform, available, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+async function pickManifest(client: RegistryClient, ref: Reference, platform: Platform): Promise<FetchedManifest> {
   const top = await client.getManifest(ref.registry, ref.repository, referenceIdentifier(ref));
   if (!isIndexMediaType(top.mediaType)) return top;
-  const index: Index = parseJson(top.bytes, IndexSchema, `index of ${name}`);
-  const entry = selectPlatform(index.manifests, platform);
-  if (!entry) {
-    const available = index.manifests.flatMap((d) => (d.platform && d.platform.os !== 'unknown' ? [formatPlatform(d.platform)] : []));
-    throw new TsbuildError(
-      'TSB_PLATFORM_NOT_FOUND',
-      `${name} has no image for ${formatPlatform(platform)}; available: ${available.join(', ') || 'none'}`,
-    );
-  }
-  const chosen = await client.getManifest(ref.registry, ref.repository, entry.digest);
-  // getManifest checks a digest reference; the size is the index's promise too.
-  if (chosen.bytes.byteLength !== entry.size) {
-    throw new TsbuildError('TSB_DIGEST_MISMATCH', `manifest ${entry.digest} of ${name} is ${chosen.bytes.byteLength} bytes, the index says ${entry.size}`);
-  }
-  return chosen;
+  const available: string[] = [];
+  const found = await descend(client, ref, top, platform, available, 0);
+  if (found) return found;
+  throw new TsbuildError(
+    'TSB_PLATFORM_NOT_FOUND',
+    `${formatReference(ref)} has no image for ${formatPlatform(platform)}; available: ${available.join(', ') || 'none'}`,
+  );
 }
 
 function remoteLayer(client: RegistryClient, origin: LayerOrigin, d: Descriptor, diffId: () => Promise<Digest>): Layer {
@@ -94,9 +117,6 @@ export async function remoteImage(client: RegistryClient, ref: Reference, platfo
     throw new TsbuildError('TSB_MANIFEST_INVALID', `${name} is a Docker schema 1 image, which is deprecated and not supported; push it again with a current client`);
   }
   const manifest: Manifest = parseJson(fetched.bytes, ManifestSchema, `manifest of ${name}`);
-  if (isIndexMediaType(manifest.mediaType) || isIndexMediaType(fetched.mediaType)) {
-    throw new TsbuildError('TSB_MANIFEST_INVALID', `manifest of ${name} is an index nested in an index`);
-  }
   const origin: LayerOrigin = { registry: ref.registry, repository: ref.repository };
   const configDigest = manifest.config.digest as Digest;
   let rawConfig: Promise<Uint8Array> | undefined;

@@ -2,6 +2,11 @@
  * Registry credentials from the Docker client config, resolved the way `docker` resolves them:
  * `credHelpers[registry]`, else `credsStore`, else the `auths` entry. Every answer says where it
  * came from, so an auth error can name the source that was tried (never the secret).
+ *
+ * `$REGISTRY_AUTH_FILE` (podman's auth file) is consulted FIRST, then the Docker config: kaniko's
+ * image always sets `DOCKER_CONFIG=/kaniko/.docker/`, so a REGISTRY_AUTH_FILE in the environment
+ * is the one a user set on purpose, and an explicit setting must win. As in podman, a registry
+ * the auth file knows nothing about falls through to the Docker config.
  */
 import { TsbuildError } from '../oci/index.js';
 import { getFromHelper } from './cred-helper.js';
@@ -73,17 +78,38 @@ async function resolve(registry: string, path: string, config: DockerConfig): Pr
   return { credential: undefined, source: `anonymous (no credentials for ${registry} in ${path})` };
 }
 
-/** Finds the Docker config (see `configCandidates`) and answers lookups from it, memoized. */
+type Found = { path: string; config: DockerConfig };
+
+/** Asks each config in turn; the first that has a credential for the registry answers. */
+async function resolveIn(registry: string, configs: readonly Found[]): Promise<CredentialLookup> {
+  const misses: string[] = [];
+  for (const { path, config } of configs) {
+    const answer = await resolve(registry, path, config);
+    if (answer.credential) return answer;
+    misses.push(path);
+  }
+  return { credential: undefined, source: `anonymous (no credentials for ${registry} in ${misses.join(' or ')})` };
+}
+
+/**
+ * Finds `$REGISTRY_AUTH_FILE` and the Docker config (see `configCandidates`) and answers lookups
+ * from them, memoized per registry.
+ */
 export async function loadCredentials(env: CredentialEnv): Promise<CredentialStore> {
-  const candidates = configCandidates(env);
-  const found = await readDockerConfig(candidates);
-  if (!found) return anonymousCredentials(`no Docker config found; tried ${candidates.join(', ')}`);
+  const dockerCandidates = configCandidates(env);
+  const authFile = env.REGISTRY_AUTH_FILE ? await readDockerConfig([env.REGISTRY_AUTH_FILE]) : undefined;
+  const docker = await readDockerConfig(dockerCandidates);
+  const configs = [authFile, docker].filter((c): c is Found => c !== undefined);
+  if (configs.length === 0) {
+    const tried = [...(env.REGISTRY_AUTH_FILE ? [env.REGISTRY_AUTH_FILE] : []), ...dockerCandidates];
+    return anonymousCredentials(`no Docker config found; tried ${tried.join(', ')}`);
+  }
   const answers = new Map<string, Promise<CredentialLookup>>();
   return {
     lookup(registry) {
       let answer = answers.get(registry);
       if (!answer) {
-        answer = resolve(registry, found.path, found.config);
+        answer = resolveIn(registry, configs);
         answers.set(registry, answer);
       }
       return answer;

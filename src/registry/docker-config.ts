@@ -1,7 +1,8 @@
 /**
  * Locating and reading the Docker client config that holds registry credentials:
  * `$DOCKER_CONFIG/config.json`, else kaniko's `/kaniko/.docker/config.json`, else
- * `~/.docker/config.json` — the first that exists.
+ * `~/.docker/config.json` — the first that exists. Podman's `$REGISTRY_AUTH_FILE` has the same
+ * format and is read by the same code (credentials.ts decides the order).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ import { TsbuildError } from '../oci/index.js';
 
 /** What `loadCredentials` takes from the environment (passed in; src never reads process.env). */
 export interface CredentialEnv {
+  /** podman / buildah / skopeo's auth file (same JSON as a Docker config), a file path. */
+  readonly REGISTRY_AUTH_FILE?: string | undefined;
   readonly DOCKER_CONFIG?: string | undefined;
   readonly HOME?: string | undefined;
 }
@@ -30,7 +33,7 @@ const DockerConfigSchema = z.looseObject({
 });
 export type DockerConfig = z.infer<typeof DockerConfigSchema>;
 
-/** The config files tried, in order. */
+/** The Docker config files tried, in order (the first that exists is used). */
 export function configCandidates(env: CredentialEnv): string[] {
   const list: string[] = [];
   if (env.DOCKER_CONFIG) list.push(join(env.DOCKER_CONFIG, 'config.json'));

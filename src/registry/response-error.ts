@@ -50,7 +50,7 @@ export function isTemporaryStatus(status: number): boolean {
 export async function errorFromResponse(
   req: TransportRequest,
   res: TransportResponse,
-  options: { code?: ErrorCode; detail?: string } = {},
+  options: { code?: ErrorCode; detail?: string; temporary?: boolean } = {},
 ): Promise<RegistryError> {
   const body = await readCapped(res.body, ERROR_BODY_CAP).catch(() => undefined);
   const diagnostics = body ? parseDiagnostics(body.toString('utf8')) : [];
@@ -70,7 +70,7 @@ export async function errorFromResponse(
       url,
       status: res.status,
       diagnostics,
-      temporary: isTemporaryStatus(res.status),
+      temporary: options.temporary ?? isTemporaryStatus(res.status),
     },
     parts.join(': '),
   );

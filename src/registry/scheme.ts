@@ -6,7 +6,7 @@
  * fails verification is reported, not silently downgraded, so the user learns about
  * `--skip-tls-verify`. Every other host is HTTPS only.
  */
-import { DOCKER_HUB, DOCKER_HUB_API } from '../oci/index.js';
+import { DOCKER_HUB, DOCKER_HUB_API, TsbuildError } from '../oci/index.js';
 import type { TransportPolicy } from './http-transport.js';
 import { RegistryError } from './registry-error.js';
 import { discardBody, type Transport } from './transport.js';
@@ -60,6 +60,8 @@ export class SchemeResolver {
       discardBody(await this.probe({ method: 'GET', url, headers: {}, target: { registry, apiHost: host, repository: '', scopes: [] } }));
       return { base: `https://${host}`, final: true };
     } catch (err) {
+      // Our own errors (an unreadable CA file) are answers about the configuration, not about TLS.
+      if (err instanceof TsbuildError) throw err;
       const code = errorCode(err);
       if (CERT_ERROR.test(code)) {
         throw new RegistryError(

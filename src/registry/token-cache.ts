@@ -19,6 +19,19 @@ export function scopeAtoms(scopes: readonly string[]): Set<string> {
   return atoms;
 }
 
+/** Scopes with the same resource joined into one (`a:pull` + `a:pull,push` → `a:pull,push`), first-seen order. */
+export function mergeScopes(scopes: readonly string[]): string[] {
+  const actions = new Map<string, string[]>();
+  for (const atom of scopeAtoms(scopes)) {
+    const colon = atom.lastIndexOf(':');
+    const resource = colon < 0 ? atom : atom.slice(0, colon);
+    const list = actions.get(resource) ?? [];
+    if (colon >= 0) list.push(atom.slice(colon + 1));
+    actions.set(resource, list);
+  }
+  return [...actions].map(([resource, list]) => (list.length > 0 ? `${resource}:${list.join(',')}` : resource));
+}
+
 interface Entry {
   readonly atoms: ReadonlySet<string>;
   readonly token: Promise<BearerToken>;

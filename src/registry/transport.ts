@@ -45,7 +45,10 @@ export function isReplayable(req: TransportRequest): boolean {
   return req.body === undefined || req.body instanceof Uint8Array;
 }
 
-/** Throws away a response body without keeping its bytes, so the socket can be reused. */
+/**
+ * Throws away a response body without keeping its bytes, so the socket can be reused. A body
+ * that breaks while being thrown away (a reset connection) must not become an unhandled error.
+ */
 export function discardBody(res: TransportResponse): void {
-  res.body?.resume();
+  res.body?.on('error', () => undefined).resume();
 }

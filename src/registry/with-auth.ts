@@ -10,7 +10,7 @@ import { RegistryError } from './registry-error.js';
 import { redactUrl } from './redact-url.js';
 import { errorFromResponse } from './response-error.js';
 import { basicHeader, fetchToken } from './token.js';
-import { TokenCache } from './token-cache.js';
+import { mergeScopes, TokenCache } from './token-cache.js';
 import { discardBody, isReplayable, type Transport, type TransportRequest, type TransportResponse } from './transport.js';
 import { type Challenge, parseWwwAuthenticate } from './www-authenticate.js';
 
@@ -49,7 +49,7 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
       );
     }
     const extra = challenge.params['scope']?.split(' ').filter((s) => s !== '') ?? [];
-    const scopes = [...new Set([...req.target.scopes, ...extra])];
+    const scopes = mergeScopes([...req.target.scopes, ...extra]);
     let token = tokens.find(registry, req.target.scopes);
     if (!token) {
       token = fetchToken(options.tokenTransport, challenge, scopes, credential, source, req);

@@ -12,6 +12,7 @@ import { discardBody, isReplayable, type Transport, type TransportRequest } from
 
 const NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
+  'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET',
 ]);
 const BASE_DELAY_MS = 250;
 const MAX_DELAY_MS = 8_000;
@@ -31,13 +32,18 @@ function systemCode(err: unknown): string | undefined {
   return typeof e.cause?.code === 'string' ? e.cause.code : undefined;
 }
 
+/** True for failures of the connection itself (reset, refused, timed out, cut short). */
+export function isNetworkError(err: unknown): boolean {
+  const code = systemCode(err);
+  return code !== undefined && NETWORK_CODES.has(code);
+}
+
 /** A transport failure (no HTTP response at all) as a RegistryError. */
 export function connectionError(req: TransportRequest, err: unknown): TsbuildError {
   if (err instanceof TsbuildError) return err;
-  const code = systemCode(err);
   const url = redactUrl(req.url);
   return new RegistryError(
-    { registry: req.target.registry, repository: req.target.repository, method: req.method, url, temporary: code !== undefined && NETWORK_CODES.has(code) },
+    { registry: req.target.registry, repository: req.target.repository, method: req.method, url, temporary: isNetworkError(err) },
     `${req.method} ${url}: ${(err as Error).message}`,
     { cause: err },
   );

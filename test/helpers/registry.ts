@@ -22,6 +22,10 @@ export interface RegistryOptions {
   readonly users?: Readonly<Record<string, string>>;
   /** Serve HTTPS with a self-signed certificate for 127.0.0.1. */
   readonly tls?: boolean;
+  /** With `tls`: require client certificates signed by one of these CA files (mutual TLS). */
+  readonly clientCas?: readonly string[];
+  /** Token auth (`auth.token`) against a token server such as test/helpers/token-server.ts. */
+  readonly token?: { readonly realm: string; readonly service: string; readonly issuer: string; readonly rootCertBundle: string };
 }
 
 export interface TestRegistry extends AsyncDisposable {
@@ -31,6 +35,8 @@ export interface TestRegistry extends AsyncDisposable {
   readonly url: string;
   /** The filesystem storage root. */
   readonly storageDir: string;
+  /** With `tls`: the registry's self-signed certificate (PEM), to trust as a CA. */
+  readonly certPath: string;
   /** Where the registry keeps a blob's bytes (to corrupt them in tests). */
   blobDataPath(digest: string): string;
   /** Everything the registry printed (access log included). */
@@ -74,7 +80,12 @@ function configYaml(dir: string, host: string, options: RegistryOptions): string
     `  secret: ${randomBytes(16).toString('hex')}`,
   ];
   if (options.tls) lines.push('  tls:', `    certificate: ${join(dir, 'cert.pem')}`, `    key: ${join(dir, 'key.pem')}`);
+  if (options.tls && options.clientCas) lines.push('    clientcas:', ...options.clientCas.map((ca) => `      - ${ca}`));
   if (options.users) lines.push('auth:', '  htpasswd:', '    realm: tsbuild-test', `    path: ${join(dir, 'htpasswd')}`);
+  if (options.token) {
+    const t = options.token;
+    lines.push('auth:', '  token:', `    realm: ${t.realm}`, `    service: ${t.service}`, `    issuer: ${t.issuer}`, `    rootcertbundle: ${t.rootCertBundle}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -85,7 +96,9 @@ async function answers(url: string): Promise<boolean> {
       res.resume();
       resolve(true);
     });
-    req.on('error', () => resolve(false));
+    // Anything but a refused connection means the registry is listening (a registry that wants
+    // a client certificate ends the handshake of this probe, which offers none).
+    req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code !== 'ECONNREFUSED'));
     req.end();
   });
 }
@@ -143,6 +156,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Test
     host,
     url,
     storageDir,
+    certPath: join(dir, 'cert.pem'),
     blobDataPath: (digest) => {
       const [algorithm, hex] = digest.split(':') as [string, string];
       return join(storageDir, 'docker/registry/v2/blobs', algorithm, hex.slice(0, 2), hex, 'data');

@@ -175,6 +175,34 @@ describe('pushImage / remoteImage against docker-registry', () => {
     client.close();
   });
 
+  it('resolves nested indexes: an index entry that is itself an index', async () => {
+    const { client } = recordingClient();
+    const repo = `${registry.host}/team/nested`;
+    const amd = await memoryImage([await memoryLayer({ nested: 'amd64' })]);
+    const arm = await memoryImage([await memoryLayer({ nested: 'arm64' })], { architecture: 'arm64' });
+    const descriptor = async (img: Image, platform: object) => ({
+      mediaType: MediaType.ociManifest,
+      digest: await pushImage(client, img, parseReference(`${repo}@${await img.digest()}`)),
+      size: (await img.rawManifest()).byteLength,
+      platform,
+    });
+    const inner = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [await descriptor(amd, AMD64)] }));
+    const innerDigest = await client.putManifest(registry.host, 'team/nested', sha256Digest(inner), inner, MediaType.ociIndex);
+    const outer = Buffer.from(JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.ociIndex,
+      manifests: [await descriptor(arm, { os: 'linux', architecture: 'arm64' }), { mediaType: MediaType.ociIndex, digest: innerDigest, size: inner.length }],
+    }));
+    await client.putManifest(registry.host, 'team/nested', 'multi', outer, MediaType.ociIndex);
+
+    expect(await (await remoteImage(client, parseReference(`${repo}:multi`), AMD64)).digest()).toBe(await amd.digest());
+    expect(await (await remoteImage(client, parseReference(`${repo}:multi`), { os: 'linux', architecture: 'arm64' })).digest()).toBe(await arm.digest());
+    const missing = remoteImage(client, parseReference(`${repo}:multi`), { os: 'linux', architecture: 's390x' });
+    await expect(missing).rejects.toMatchObject({ code: 'TSB_PLATFORM_NOT_FOUND' });
+    await expect(missing).rejects.toThrow('available: linux/arm64, linux/amd64');
+    client.close();
+  });
+
   it('reports a missing manifest with the registry diagnostics', async () => {
     const { client } = recordingClient();
     const absent = remoteImage(client, parseReference(`${registry.host}/team/nothing:here`), AMD64);

@@ -1,6 +1,6 @@
 /**
- * The Bearer token flow against a loopback server that behaves like a token-auth registry
- * (docker-registry's token auth needs a JWT issuer, which is more machinery than this flow).
+ * The Bearer token flow's request shapes (query, account, refresh-token grant) against a loopback
+ * server; token-auth.test.ts runs the same flow against docker-registry in token mode.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';

@@ -85,3 +85,25 @@ describe('loadCredentials', () => {
     await expect(lookup).rejects.toThrow(/docker-credential-tsbuild-absent-helper .*is not installed/);
   });
 });
+
+describe('$REGISTRY_AUTH_FILE', () => {
+  it('is asked first, and a registry it does not know falls through to the Docker config', async () => {
+    await using podman = await tempDir({ 'auth.json': JSON.stringify({ auths: { 'r.io': { auth: b64('podman:pw') } } }) });
+    await using docker = await tempDir({
+      'config.json': JSON.stringify({ auths: { 'r.io': { auth: b64('docker:pw') }, 'other.io': { auth: b64('docker:other') } } }),
+    });
+    const authFile = join(podman.path, 'auth.json');
+    const store = await loadCredentials({ REGISTRY_AUTH_FILE: authFile, DOCKER_CONFIG: docker.path });
+    expect(await store.lookup('r.io')).toEqual({ credential: { username: 'podman', password: 'pw' }, source: `${authFile} (auths["r.io"])` });
+    expect((await store.lookup('other.io')).credential).toEqual({ username: 'docker', password: 'other' });
+    expect((await store.lookup('none.io')).source).toBe(`anonymous (no credentials for none.io in ${authFile} or ${join(docker.path, 'config.json')})`);
+  });
+
+  it('is enough on its own, and a missing one is reported among the files tried', async () => {
+    await using podman = await tempDir({ 'auth.json': JSON.stringify({ auths: { 'r.io': { username: 'u', password: 'p' } } }) });
+    const alone = await loadCredentials({ REGISTRY_AUTH_FILE: join(podman.path, 'auth.json'), HOME: join(podman.path, 'nobody') });
+    expect((await alone.lookup('r.io')).credential).toEqual({ username: 'u', password: 'p' });
+    const missing = await loadCredentials({ REGISTRY_AUTH_FILE: join(podman.path, 'gone.json'), HOME: join(podman.path, 'nobody') });
+    expect((await missing.lookup('r.io')).source).toContain(`tried ${join(podman.path, 'gone.json')}, /kaniko/.docker/config.json`);
+  });
+});

@@ -145,3 +145,30 @@ describe('uploadBlob restarts', () => {
     client.close();
   });
 });
+
+describe('idle timeout', () => {
+  it('fails a request whose server stops sending, as temporary, and retries it', async () => {
+    let calls = 0;
+    await using server = await loopbackServer((_req, res) => {
+      calls++;
+      if (calls === 1) {
+        res.writeHead(200, { 'Content-Type': MediaType.ociManifest, 'Content-Length': '100' });
+        res.write('{"schemaVersion"'); // …and nothing more: the socket goes quiet
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': MediaType.ociManifest }).end('{"schemaVersion":2}');
+    });
+    const options = { policy: () => ({ insecure: false, skipTlsVerify: false }), credentials: anonymousCredentials(), logger: silentLogger(), idleTimeoutMs: 300 };
+    const client = new RegistryClient({ ...options, retries: 1 });
+    const started = Date.now();
+    expect((await client.getManifest(server.host, 'slow/repo', 'v1')).mediaType).toBe(MediaType.ociManifest);
+    expect(calls).toBe(2);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    client.close();
+
+    calls = 0;
+    const once = new RegistryClient({ ...options, retries: 0 });
+    await expect(once.getManifest(server.host, 'slow/repo', 'v1')).rejects.toMatchObject({ code: 'TSB_REGISTRY', temporary: true });
+    once.close();
+  });
+});
