@@ -1,21 +1,35 @@
 /**
  * Every output is a sink taking the built Image. Pushes go to every destination concurrently
- * (each pushes blobs, then its manifest); files are written atomically by their sinks.
+ * (each pushes blobs, then its manifest); files are written atomically (temp name, rename).
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { pushImage, writeDockerTar, writeOciLayout, type Image } from '../image/index.js';
+import { pushImage, writeDockerTar, writeFileAtomic, writeOciLayout, type Image } from '../image/index.js';
 import type { Logger } from '../log/index.js';
-import { formatReference, parseReference, type Digest } from '../oci/index.js';
+import { DOCKER_HUB, formatReference, parseReference, type Digest, type Reference } from '../oci/index.js';
 import type { RegistryClient } from '../registry/index.js';
 
 export interface OutputRequest {
   readonly destinations: readonly string[];
   readonly push: boolean;
+  /** Retries of a whole push that failed temporarily (kaniko --push-retry). */
+  readonly pushRetries?: number;
+  readonly ignoreImmutableTagErrors?: boolean;
   readonly tarPath?: string;
   readonly ociLayoutPath?: string;
   readonly digestFile?: string;
+  readonly imageNameWithDigestFile?: string;
+  readonly imageNameTagWithDigestFile?: string;
+}
+
+/** kaniko (go-containerregistry) spells Docker Hub `index.docker.io` in these files. */
+function repositoryOf(ref: Reference): string {
+  return `${ref.registry === DOCKER_HUB ? 'index.docker.io' : ref.registry}/${ref.repository}`;
+}
+
+async function writeTextFile(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, text);
 }
 
 /** Pushes and writes the image; returns its manifest digest. */
@@ -26,26 +40,31 @@ export async function writeOutputs(img: Image, req: OutputRequest, client: Regis
     await Promise.all(
       refs.map(async (ref) => {
         const started = Date.now();
-        await pushImage(client, img, ref);
+        await pushImage(client, img, ref, {
+          logger,
+          ...(req.pushRetries === undefined ? {} : { retries: req.pushRetries }),
+          ...(req.ignoreImmutableTagErrors === undefined ? {} : { ignoreImmutableTagErrors: req.ignoreImmutableTagErrors }),
+        });
         logger.info({ destination: formatReference(ref), digest, ms: Date.now() - started }, 'pushed');
       }),
     );
   }
-  for (const path of [req.tarPath, req.digestFile, req.ociLayoutPath && `${req.ociLayoutPath}/`]) {
-    if (path) await mkdir(dirname(path), { recursive: true });
-  }
   if (req.tarPath) {
+    await mkdir(dirname(req.tarPath), { recursive: true });
     await writeDockerTar(img, req.tarPath, refs.map(formatReference));
     logger.info({ path: req.tarPath }, 'wrote image tarball');
   }
   if (req.ociLayoutPath) {
+    await mkdir(req.ociLayoutPath, { recursive: true });
     await writeOciLayout(img, req.ociLayoutPath, refs[0]?.tag ?? 'latest');
     logger.info({ path: req.ociLayoutPath }, 'wrote OCI layout');
   }
-  if (req.digestFile) {
-    const tmp = `${req.digestFile}.tmp-${randomUUID()}`;
-    await writeFile(tmp, digest);
-    await rename(tmp, req.digestFile);
+  if (req.digestFile) await writeTextFile(req.digestFile, digest);
+  if (req.imageNameWithDigestFile) {
+    await writeTextFile(req.imageNameWithDigestFile, refs.map((r) => `${repositoryOf(r)}@${digest}\n`).join(''));
+  }
+  if (req.imageNameTagWithDigestFile) {
+    await writeTextFile(req.imageNameTagWithDigestFile, refs.map((r) => `${repositoryOf(r)}:${r.tag ?? 'latest'}@${digest}\n`).join(''));
   }
   return digest;
 }

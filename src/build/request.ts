@@ -4,7 +4,8 @@
  */
 import type { Writable } from 'node:stream';
 import type { Logger } from '../log/index.js';
-import type { Platform } from '../oci/index.js';
+import type { Image } from '../image/index.js';
+import type { Platform, Reference } from '../oci/index.js';
 import type { RegistryClient } from '../registry/index.js';
 import type { Isolation } from '../sandbox/index.js';
 
@@ -17,6 +18,11 @@ export interface BuildRequest {
   readonly labels: readonly (readonly [string, string])[];
   readonly platform: Platform;
   /**
+   * The platform the build runs on (`BUILDPLATFORM`); the target platform when absent, which is
+   * right while tsbuild runs RUN natively.
+   */
+  readonly buildPlatform?: Platform;
+  /**
    * Seconds since the epoch for config and history timestamps, and the clamp for file mtimes
    * in new layers. Set by --reproducible (SOURCE_DATE_EPOCH or 0); absent means "now, no clamp".
    */
@@ -24,6 +30,12 @@ export interface BuildRequest {
 }
 
 export interface BuildDeps {
+  /**
+   * Pulls an image (a base, or a `COPY --from` source): the CLI's composition of the pull
+   * client, mirrors and retries, so build/ never knows how registries are reached.
+   */
+  readonly pullImage: (ref: Reference, platform: Platform) => Promise<Image>;
+  /** The pull client itself (COPY --from=<image> uses it until it moves to pullImage). */
   readonly pullClient: RegistryClient;
   readonly logger: Logger;
   /** A directory of this build's own (rootfs trees, layer files); the caller removes it. */

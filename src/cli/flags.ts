@@ -4,7 +4,7 @@
  */
 import type { BuildOptions } from './options.js';
 
-export type FlagKind = 'string' | 'list' | 'bool' | 'keyValue';
+export type FlagKind = 'string' | 'int' | 'list' | 'bool' | 'keyValue';
 
 export interface FlagSpec {
   /** Long name without dashes, as kaniko spells it. */
@@ -15,6 +15,8 @@ export interface FlagSpec {
   /** The value used when the flag is absent (strings only; lists default to []). */
   readonly default?: string;
   readonly valueName?: string;
+  /** An environment variable whose value is added to a list flag's values (kaniko's KANIKO_*). */
+  readonly env?: string;
 }
 
 /** Every option's flag; `null` would mean "set by the program, not the command line". */
@@ -38,4 +40,17 @@ export const FLAGS: { readonly [K in keyof BuildOptions]-?: FlagSpec | null } = 
   verbosity: { long: 'verbosity', short: 'v', kind: 'string', default: 'info', valueName: 'level', help: 'log level: trace, debug, info, warn, error, fatal, panic' },
   logFormat: { long: 'log-format', kind: 'string', valueName: 'format', help: 'text, color or json (default: color on a terminal, text otherwise)' },
   kanikoDir: { long: 'kaniko-dir', kind: 'string', valueName: 'dir', help: 'work directory for rootfs trees and layers (default: a temp dir, removed afterwards)' },
+  customPlatform: { long: 'custom-platform', kind: 'string', valueName: 'os/arch[/variant]', help: 'platform to build for and to pick from multi-platform base images (default linux/amd64)' },
+  imageNameWithDigestFile: { long: 'image-name-with-digest-file', kind: 'string', valueName: 'path', help: 'write registry/repository@digest for each destination to this file' },
+  imageNameTagWithDigestFile: { long: 'image-name-tag-with-digest-file', kind: 'string', valueName: 'path', help: 'write registry/repository:tag@digest for each destination to this file' },
+  registryMirrors: { long: 'registry-mirror', kind: 'list', env: 'KANIKO_REGISTRY_MIRROR', valueName: 'host[/path]', help: 'pull docker.io images from this mirror first (repeatable, tried in order)' },
+  registryMaps: { long: 'registry-map', kind: 'list', env: 'KANIKO_REGISTRY_MAP', valueName: 'ORIG=NEW[;ORIG=NEW2]', help: 'pull ORIG registry images from NEW first (repeatable, tried in order)' },
+  skipDefaultRegistryFallback: { long: 'skip-default-registry-fallback', kind: 'bool', help: 'do not fall back to the original registry when every mirror failed' },
+  skipTlsVerifyRegistries: { long: 'skip-tls-verify-registry', kind: 'list', valueName: 'host[:port]', help: 'do not verify TLS certificates of this registry (repeatable)' },
+  registryCertificates: { long: 'registry-certificate', kind: 'keyValue', valueName: 'REG=PATH', help: 'trust this CA certificate (PEM) for registry REG (repeatable)' },
+  registryClientCerts: { long: 'registry-client-cert', kind: 'keyValue', valueName: 'REG=CERT,KEY', help: 'present this client certificate and key to registry REG (repeatable)' },
+  pushRetry: { long: 'push-retry', kind: 'int', default: '0', valueName: 'n', help: 'retry a push that failed temporarily this many times' },
+  imageDownloadRetry: { long: 'image-download-retry', kind: 'int', default: '0', valueName: 'n', help: 'retry pulling a base image that failed temporarily this many times' },
+  skipPushPermissionCheck: { long: 'skip-push-permission-check', kind: 'bool', help: 'do not check that every destination accepts pushes before building' },
+  pushIgnoreImmutableTagErrors: { long: 'push-ignore-immutable-tag-errors', kind: 'bool', help: 'treat a registry refusing to overwrite an immutable tag as success' },
 };

@@ -27,6 +27,19 @@ export const BuildOptionsSchema = z.object({
   verbosity: z.enum(VERBOSITIES),
   logFormat: z.enum(LOG_FORMATS),
   kanikoDir: z.string().min(1).optional(),
+  customPlatform: z.string().min(1).optional(),
+  imageNameWithDigestFile: z.string().min(1).optional(),
+  imageNameTagWithDigestFile: z.string().min(1).optional(),
+  registryMirrors: z.array(z.string().min(1)),
+  registryMaps: z.array(z.string().min(1)),
+  skipDefaultRegistryFallback: z.boolean(),
+  skipTlsVerifyRegistries: z.array(z.string().min(1)),
+  registryCertificates: z.array(z.tuple([z.string().min(1), z.string().min(1)])),
+  registryClientCerts: z.array(z.tuple([z.string().min(1), z.string().min(1)])),
+  pushRetry: z.coerce.number().int().min(0),
+  imageDownloadRetry: z.coerce.number().int().min(0),
+  skipPushPermissionCheck: z.boolean(),
+  pushIgnoreImmutableTagErrors: z.boolean(),
 });
 
 /** A validated request from the command line. */

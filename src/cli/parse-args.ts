@@ -34,7 +34,7 @@ function optionFor(spec: FlagSpec): Option {
   const names = `${spec.short ? `-${spec.short}, ` : ''}--${spec.long}`;
   if (spec.kind === 'bool') return new Option(names, spec.help);
   const opt = new Option(`${names} <${spec.valueName ?? 'value'}>`, spec.help);
-  if (spec.kind === 'string') return spec.default === undefined ? opt : opt.default(spec.default);
+  if (spec.kind === 'string' || spec.kind === 'int') return spec.default === undefined ? opt : opt.default(spec.default);
   return opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]).default([]);
 }
 
@@ -81,7 +81,10 @@ export function parseArgs(argv: readonly string[], penv: ParseEnv): ParsedArgs {
   const raw: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(FLAGS)) {
     if (!spec) continue;
-    const value = spec.kind === 'bool' ? readBool(opts, spec.long) : opts[camel(spec.long)];
+    const fromEnv = spec.env === undefined ? undefined : penv.env[spec.env];
+    const given = opts[camel(spec.long)];
+    const value =
+      spec.kind === 'bool' ? readBool(opts, spec.long) : fromEnv ? [...(given as string[]), fromEnv] : given;
     raw[key] =
       spec.kind === 'keyValue'
         ? (value as string[]).flatMap((v) => {
@@ -103,6 +106,9 @@ export function parseArgs(argv: readonly string[], penv: ParseEnv): ParsedArgs {
 function checkCombinations(o: BuildOptions): BuildOptions {
   if (o.destinations.length === 0 && !o.noPush) {
     throw new UsageError('no --destination given: name one (repeatable) or use --no-push');
+  }
+  for (const [flag, value] of [['image-name-with-digest-file', o.imageNameWithDigestFile], ['image-name-tag-with-digest-file', o.imageNameTagWithDigestFile]]) {
+    if (value !== undefined && o.destinations.length === 0) throw new UsageError(`--${flag} needs at least one --destination to name`);
   }
   for (const d of o.destinations) {
     try {

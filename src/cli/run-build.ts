@@ -1,16 +1,17 @@
 /**
- * Wires a validated BuildOptions to the modules: registry clients for pull and push, the build
- * request, the isolation probe, and the outputs. No build logic lives here.
+ * Wires a validated BuildOptions to the modules: registry clients, the push-permission check,
+ * the build request, the isolation probe, and the outputs. No build logic lives here.
  */
-import type { Writable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import { buildImage, writeOutputs, type BuildRequest } from '../build/index.js';
+import { checkPushPermission } from '../image/index.js';
 import type { Logger } from '../log/index.js';
-import { DEFAULT_PLATFORM, UsageError } from '../oci/index.js';
-import { loadCredentials, RegistryClient, type CredentialStore } from '../registry/index.js';
+import { DEFAULT_PLATFORM, parsePlatform, parseReference, repositoryName, UsageError, type Platform } from '../oci/index.js';
 import { probeIsolation, type Isolation } from '../sandbox/index.js';
 import type { BuildOptions } from './options.js';
+import { registrySetup } from './registry-setup.js';
 
 export interface RunEnvironment {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -36,63 +37,75 @@ function sourceDateEpoch(o: BuildOptions, env: RunEnvironment['env']): number | 
   return Number(raw);
 }
 
-function clients(o: BuildOptions, credentials: CredentialStore, logger: Logger): { pull: RegistryClient; push: RegistryClient } {
-  const listed = (host: string) => o.insecureRegistries.includes(host);
-  return {
-    pull: new RegistryClient({
-      policy: (host) => ({ insecure: o.insecurePull || listed(host), skipTlsVerify: o.skipTlsVerifyPull }),
-      credentials,
-      logger,
-    }),
-    push: new RegistryClient({
-      policy: (host) => ({ insecure: o.insecure || listed(host), skipTlsVerify: o.skipTlsVerify }),
-      credentials,
-      logger,
-    }),
-  };
+function platform(o: BuildOptions): Platform {
+  if (o.customPlatform === undefined) return DEFAULT_PLATFORM;
+  const parsed = parsePlatform(o.customPlatform);
+  if (!parsed) throw new UsageError(`--custom-platform ${o.customPlatform}: expected os/arch[/variant], e.g. linux/arm64`);
+  return parsed;
 }
 
-/** Builds, then writes every output, and logs a one-line summary. */
-export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<void> {
-  const started = Date.now();
+function request(o: BuildOptions, run: RunEnvironment): BuildRequest {
   const contextDir = resolve(run.cwd, o.context);
   if (!existsSync(contextDir)) throw new UsageError(`--context ${o.context}: no such directory`);
   const epoch = sourceDateEpoch(o, run.env);
-  const request: BuildRequest = {
+  return {
     contextDir,
     dockerfilePath: dockerfilePath(o, contextDir, run.cwd),
     buildArgs: new Map(o.buildArgs),
     labels: o.labels,
-    platform: DEFAULT_PLATFORM,
+    platform: platform(o),
     ...(o.target === undefined ? {} : { target: o.target }),
     ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
   };
-  const credentials = await loadCredentials({ DOCKER_CONFIG: run.env['DOCKER_CONFIG'], HOME: run.env['HOME'] });
-  const { pull, push } = clients(o, credentials, run.logger);
-  let isolation: Promise<Isolation> | undefined;
-  const image = await buildImage(request, {
-    pullClient: pull,
-    logger: run.logger,
-    workDir: run.workDir,
-    isolation: () => (isolation ??= probeIsolation(run.logger)),
-    output: run.output,
-  });
-  const digest = await writeOutputs(
-    image,
-    {
-      destinations: o.destinations,
-      push: !o.noPush,
-      ...(o.tarPath === undefined ? {} : { tarPath: resolve(run.cwd, o.tarPath) }),
-      ...(o.ociLayoutPath === undefined ? {} : { ociLayoutPath: resolve(run.cwd, o.ociLayoutPath) }),
-      ...(o.digestFile === undefined ? {} : { digestFile: resolve(run.cwd, o.digestFile) }),
-    },
-    push,
-    run.logger,
-  );
-  const layers = await image.layers();
-  const sizes = await Promise.all(layers.map((l) => l.size()));
-  run.logger.info(
-    { digest, layers: layers.length, bytes: sizes.reduce((a, b) => a + b, 0), seconds: (Date.now() - started) / 1000 },
-    'build complete',
-  );
+}
+
+const optional = <K extends string>(key: K, value: string | undefined, cwd: string) =>
+  (value === undefined ? {} : { [key]: resolve(cwd, value) }) as Partial<Record<K, string>>;
+
+/** Checks push access, builds, writes every output, and logs a one-line summary. */
+export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<void> {
+  const started = Date.now();
+  const req = request(o, run);
+  const registries = await registrySetup(o, run.env, run.logger);
+  try {
+    if (!o.noPush && !o.skipPushPermissionCheck) {
+      // One check per repository, before a long build rather than after it.
+      const repos = new Map(o.destinations.map(parseReference).map((ref) => [repositoryName(ref), ref]));
+      await Promise.all([...repos.values()].map((ref) => checkPushPermission(registries.push, ref)));
+    }
+    let isolation: Promise<Isolation> | undefined;
+    const image = await buildImage(req, {
+      pullImage: registries.pullImage,
+      pullClient: registries.pull,
+      logger: run.logger,
+      workDir: run.workDir,
+      isolation: () => (isolation ??= probeIsolation(run.logger)),
+      output: run.output,
+    });
+    const digest = await writeOutputs(
+      image,
+      {
+        destinations: o.destinations,
+        push: !o.noPush,
+        pushRetries: o.pushRetry,
+        ignoreImmutableTagErrors: o.pushIgnoreImmutableTagErrors,
+        ...optional('tarPath', o.tarPath, run.cwd),
+        ...optional('ociLayoutPath', o.ociLayoutPath, run.cwd),
+        ...optional('digestFile', o.digestFile, run.cwd),
+        ...optional('imageNameWithDigestFile', o.imageNameWithDigestFile, run.cwd),
+        ...optional('imageNameTagWithDigestFile', o.imageNameTagWithDigestFile, run.cwd),
+      },
+      registries.push,
+      run.logger,
+    );
+    const layers = await image.layers();
+    const sizes = await Promise.all(layers.map((l) => l.size()));
+    run.logger.info(
+      { digest, layers: layers.length, bytes: sizes.reduce((a, b) => a + b, 0), seconds: (Date.now() - started) / 1000 },
+      'build complete',
+    );
+  } finally {
+    registries.pull.close();
+    registries.push.close();
+  }
 }

@@ -13,3 +13,4 @@ export { writeOciLayout } from './oci-layout.js';
 export { REF_NAME_ANNOTATION } from './layout-index.js';
 export { registryMirrors, mirrorReference, remoteImageWithMirrors, type RegistryMirrors, type PullOptions } from './mirrors.js';
 export { checkPushPermission } from './push-permission.js';
+export { writeFileAtomic } from './write-atomic.js';

@@ -46,6 +46,24 @@ describe('parseArgs: kaniko-compatible flags', () => {
     expect(o.insecureRegistries).toEqual(['r:5000', 's']);
   });
 
+  it('reads registry flags, with KANIKO_REGISTRY_MIRROR / KANIKO_REGISTRY_MAP added to the lists', () => {
+    const o = build(
+      ['--no-push', '--registry-mirror', 'm1.io', '--registry-map', 'a.io=b.io;a.io=c.io', '--push-retry', '3', '--image-download-retry=2',
+        '--registry-certificate', 'r.io=/ca.pem', '--registry-client-cert', 'r.io=/c.pem,/k.pem', '--skip-tls-verify-registry', 'r.io',
+        '--skip-push-permission-check', '--push-ignore-immutable-tag-errors=true', '--custom-platform', 'linux/arm64'],
+      { KANIKO_REGISTRY_MIRROR: 'm2.io', KANIKO_REGISTRY_MAP: 'x.io=y.io' },
+    );
+    expect(o.registryMirrors).toEqual(['m1.io', 'm2.io']);
+    expect(o.registryMaps).toEqual(['a.io=b.io;a.io=c.io', 'x.io=y.io']);
+    expect([o.pushRetry, o.imageDownloadRetry]).toEqual([3, 2]);
+    expect(o.registryCertificates).toEqual([['r.io', '/ca.pem']]);
+    expect(o.registryClientCerts).toEqual([['r.io', '/c.pem,/k.pem']]);
+    expect(o.skipTlsVerifyRegistries).toEqual(['r.io']);
+    expect([o.skipPushPermissionCheck, o.pushIgnoreImmutableTagErrors]).toEqual([true, true]);
+    expect(o.customPlatform).toBe('linux/arm64');
+    expect([build(['--no-push']).pushRetry, build(['--no-push']).imageDownloadRetry]).toEqual([0, 0]);
+  });
+
   it('chooses colour only on a terminal, and honours --log-format', () => {
     expect(parseArgs(['--no-push'], { ...penv(), isTTY: true })).toMatchObject({ options: { logFormat: 'color' } });
     expect(build(['--no-push', '--log-format', 'json']).logFormat).toBe('json');
@@ -67,6 +85,9 @@ describe('parseArgs: kaniko-compatible flags', () => {
     [['--no-push', '--label', 'novalue'], /--label "novalue": expected K=V/],
     [['--no-push', '--build-arg', '=x'], /expected K=V/],
     [['--destination'], /argument missing/],
+    [['--no-push', '--push-retry', '-1'], /--push-retry/],
+    [['--no-push', '--push-retry', 'many'], /--push-retry/],
+    [['--no-push', '--image-name-with-digest-file', 'f'], /--image-name-with-digest-file needs at least one --destination/],
   ])('rejects %j with one usage line', (argv, message) => {
     let caught: unknown;
     try {

@@ -48,11 +48,15 @@ describe('tsbuild builds and pushes (e2e)', () => {
       '--destination', dest,
       '--build-arg', `BASE=${base}`,
       '--digest-file', digestFile,
+      '--image-name-with-digest-file', `${digestFile}.name`,
+      '--image-name-tag-with-digest-file', `${digestFile}.tag`,
     ]);
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.code).toBe(0);
     const digest = readFileSync(digestFile, 'utf8');
     expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(readFileSync(`${digestFile}.name`, 'utf8')).toBe(`${registry.host}/e2e/basic@${digest}\n`);
+    expect(readFileSync(`${digestFile}.tag`, 'utf8')).toBe(`${registry.host}/e2e/basic:1@${digest}\n`);
 
     const inspect = JSON.parse(skopeo('inspect', '--tls-verify=false', `docker://${dest}`)) as { Digest: string; Layers: string[] };
     expect(inspect.Digest).toBe(digest);
