@@ -14,3 +14,4 @@ export { REF_NAME_ANNOTATION } from './layout-index.js';
 export { registryMirrors, mirrorReference, remoteImageWithMirrors, type RegistryMirrors, type PullOptions } from './mirrors.js';
 export { checkPushPermission } from './push-permission.js';
 export { writeFileAtomic } from './write-atomic.js';
+export { layoutImage, layoutImageAt, layoutRefs, readLayoutIndex } from './layout-image.js';
