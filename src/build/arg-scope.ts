@@ -1,8 +1,10 @@
 /**
- * ARG scoping as Docker does it: an ARG is visible from its declaration to the end of its stage;
+ * ARG scoping as BuildKit does it: an ARG is visible from its declaration to the end of its stage;
  * `--build-arg` overrides its default; a stage ARG without a default takes the global value of
- * the same name; the proxy ARGs are predefined. ENV always wins over an ARG of the same name
- * (that precedence lives in the lookup, see `envLookup`).
+ * the same name (the automatic platform ARGs included); the proxy ARGs reach RUN undeclared.
+ * ARG and ENV share one ordered environment: whichever of the two set a name last wins, so an
+ * ARG declared after an ENV (or after the base image's ENV) of the same name shadows it until a
+ * later ENV sets that name again (BuildKit's `llb.State` env; kaniko's issue 3344).
  */
 
 /** The proxy variables Docker passes to RUN without an ARG declaration. */
@@ -11,34 +13,50 @@ export const PREDEFINED_ARGS: readonly string[] = [
   'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy',
 ];
 
-/** ARG values visible at one point of a stage. Immutable: `declare` returns a new scope. */
+/** ARG values visible at one point of a stage. Immutable: every change returns a new scope. */
 export class ArgScope {
   private constructor(
     private readonly buildArgs: ReadonlyMap<string, string>,
     private readonly globals: ReadonlyMap<string, string>,
     private readonly declared: ReadonlyMap<string, string | undefined>,
+    /** Declared ARGs with a value that no later ENV has set: they win over ENV. */
+    private readonly shadowing: ReadonlySet<string>,
   ) {}
 
-  /** A stage's scope at its FROM: only predefined args given with --build-arg are visible. */
+  /** A stage's scope at its FROM: nothing declared yet. `globals` holds global and platform ARGs. */
   static forStage(buildArgs: ReadonlyMap<string, string>, globals: ReadonlyMap<string, string>): ArgScope {
-    return new ArgScope(buildArgs, globals, new Map());
+    return new ArgScope(buildArgs, globals, new Map(), new Set());
   }
 
   /** `ARG name[=default]`; `fallback` is the default already expanded by the caller. */
   declare(name: string, fallback: string | undefined): ArgScope {
     const value = this.buildArgs.get(name) ?? fallback ?? this.globals.get(name);
-    const next = new Map(this.declared);
-    next.set(name, value);
-    return new ArgScope(this.buildArgs, this.globals, next);
+    const declared = new Map(this.declared).set(name, value);
+    const shadowing = new Set(this.shadowing);
+    if (value === undefined) shadowing.delete(name);
+    else shadowing.add(name);
+    return new ArgScope(this.buildArgs, this.globals, declared, shadowing);
   }
 
-  /** The value of an ARG in scope; undefined when not declared or declared without a value. */
+  /** `ENV` set these names: from here on the ENV values win over ARGs of the same names. */
+  afterEnv(names: readonly string[]): ArgScope {
+    if (!names.some((n) => this.shadowing.has(n))) return this;
+    const shadowing = new Set(this.shadowing);
+    for (const name of names) shadowing.delete(name);
+    return new ArgScope(this.buildArgs, this.globals, this.declared, shadowing);
+  }
+
+  /** The value of a declared ARG; undefined when not declared or declared without a value. */
   get(name: string): string | undefined {
-    if (this.declared.has(name)) return this.declared.get(name);
-    return PREDEFINED_ARGS.includes(name) ? this.buildArgs.get(name) : undefined;
+    return this.declared.get(name);
   }
 
-  /** `K=V` for every ARG with a value, for RUN's environment (predefined ones included). */
+  /** True when the ARG `name` was set after any ENV of that name, so it wins over ENV. */
+  shadows(name: string): boolean {
+    return this.shadowing.has(name);
+  }
+
+  /** `[name, value]` for RUN's environment: proxy build args, then declared ARGs with a value. */
   entries(): [string, string][] {
     const out = new Map<string, string>();
     for (const name of PREDEFINED_ARGS) {
@@ -55,14 +73,25 @@ export class ArgScope {
   }
 }
 
-/** A lookup for the expander: ENV from the config first, then ARGs in scope. */
+/** A lookup for the expander: the ENV list and the ARGs in scope, whichever set a name last. */
 export function envLookup(env: readonly string[] | null | undefined, args: ArgScope): (name: string) => string | undefined {
   const fromEnv = new Map<string, string>();
   for (const kv of env ?? []) {
     const eq = kv.indexOf('=');
     if (eq > 0) fromEnv.set(kv.slice(0, eq), kv.slice(eq + 1));
   }
-  return (name) => fromEnv.get(name) ?? args.get(name);
+  return (name) => (args.shadows(name) ? args.get(name) : (fromEnv.get(name) ?? args.get(name)));
+}
+
+/**
+ * RUN's environment: the config's ENV, with ARGs that shadow an ENV replacing its value and the
+ * other ARGs in scope (proxy build args included) added when ENV does not define them.
+ */
+export function runEnvironment(env: readonly string[] | null | undefined, args: ArgScope): string[] {
+  let list = [...(env ?? [])];
+  const has = (key: string) => list.some((kv) => kv.startsWith(`${key}=`));
+  for (const [key, value] of args.entries()) if (args.shadows(key) || !has(key)) list = setEnv(list, key, value);
+  return list;
 }
 
 /** Sets or replaces `key` in a `K=V` list, keeping order (Docker's ENV update). */

@@ -5,14 +5,15 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { openContext } from '../context/index.js';
-import { parseDockerfile, planBuild, type PlannedStage } from '../dockerfile/index.js';
-import { appendLayers, remoteImage, scratchImage, withConfig, type Image } from '../image/index.js';
-import { InternalError, parseReference, TsbuildError } from '../oci/index.js';
+import { DockerfileError, expand, parseDockerfile, planBuild, type PlannedStage } from '../dockerfile/index.js';
+import { appendLayers, scratchImage, withConfig, type Image } from '../image/index.js';
+import { formatPlatform, InternalError, parsePlatform, parseReference, platformMatches, TsbuildError } from '../oci/index.js';
 import type { BuildDeps, BuildRequest } from './request.js';
 import { runStage, type StageOutput } from './run-stage.js';
 import { PREDEFINED_ARGS } from './arg-scope.js';
-import { rejectOnbuildTriggers } from './onbuild.js';
 import { locate } from './locate-error.js';
+import { CopyFromTrees } from './copy-from.js';
+import { platformArgs, stageGlobals } from './platform-args.js';
 
 /** Builds the target stage of the request's Dockerfile. */
 export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Image> {
@@ -20,21 +21,35 @@ export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Im
     throw new TsbuildError('TSB_CONTEXT', `cannot read the Dockerfile at ${req.dockerfilePath}`, { cause: err });
   });
   const dockerfile = parseDockerfile(text, basename(req.dockerfilePath));
-  const plan = planBuild(dockerfile, { buildArgs: req.buildArgs, ...(req.target === undefined ? {} : { target: req.target }) });
+  const builtinArgs = platformArgs(req.platform, req.buildPlatform ?? req.platform);
+  const plan = planBuild(dockerfile, { buildArgs: req.buildArgs, builtinArgs, ...(req.target === undefined ? {} : { target: req.target }) });
+  const globals = stageGlobals(builtinArgs, req.buildArgs, plan.globalArgs);
   const context = await openContext(req.contextDir, { dockerfilePath: req.dockerfilePath });
   const created = new Date(req.sourceDateEpoch === undefined ? Date.now() : req.sourceDateEpoch * 1000).toISOString();
   const images = new Map<number, Image>();
-  const consumed = new Set<string>([...plan.globalArgs.keys(), ...PREDEFINED_ARGS]);
+  const trees = new CopyFromTrees({ pullImage: deps.pullImage, platform: req.platform, workDir: deps.workDir, logger: deps.logger });
+  const consumed = new Set<string>([...globals.keys(), ...PREDEFINED_ARGS]);
   for (const stage of plan.stages) {
-    const base = await baseImage(stage, images, req, deps).catch((err: unknown) => {
-      throw locate(err, stage.from);
-    });
+    const base = await baseImage(stage, images, req, deps, (word) => expand(word, (name) => globals.get(name), { escape: dockerfile.directives.escape }).value).catch(
+      (err: unknown) => {
+        throw locate(err, stage.from);
+      },
+    );
     const output = await runStage(
-      { stage, base, globalArgs: plan.globalArgs, context, created, escape: dockerfile.directives.escape },
+      {
+        stage,
+        base,
+        globalArgs: globals,
+        context,
+        copyFrom: (from, s) => trees.tree(from, s.copyFrom.get(from)),
+        created,
+        escape: dockerfile.directives.escape,
+      },
       req,
       deps,
     );
     output.argNames.forEach((name) => consumed.add(name));
+    trees.addStage(stage.index, stage.name, output.rootfs);
     images.set(stage.index, composeImage(output, created));
   }
   const unconsumed = [...req.buildArgs.keys()].filter((name) => !consumed.has(name));
@@ -44,7 +59,14 @@ export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Im
   return req.labels.length === 0 ? target : withLabels(target, req.labels);
 }
 
-async function baseImage(stage: PlannedStage, images: ReadonlyMap<number, Image>, req: BuildRequest, deps: BuildDeps): Promise<Image> {
+async function baseImage(
+  stage: PlannedStage,
+  images: ReadonlyMap<number, Image>,
+  req: BuildRequest,
+  deps: BuildDeps,
+  expandGlobal: (word: string) => string,
+): Promise<Image> {
+  checkStagePlatform(stage, expandGlobal, req);
   switch (stage.base.kind) {
     case 'scratch':
       return scratchImage('oci', req.platform);
@@ -53,12 +75,27 @@ async function baseImage(stage: PlannedStage, images: ReadonlyMap<number, Image>
       if (!built) throw new InternalError(`stage ${stage.base.index} is used before it was built`);
       return built;
     }
-    case 'image': {
-      const ref = parseReference(stage.base.ref);
-      const image = await remoteImage(deps.pullClient, ref, req.platform);
-      rejectOnbuildTriggers(await image.config(), stage);
-      return image;
-    }
+    case 'image':
+      return deps.pullImage(parseReference(stage.base.ref), req.platform);
+  }
+}
+
+/**
+ * `FROM --platform=…` must name the platform being built: tsbuild runs RUN natively and builds
+ * one platform, so `--platform=$BUILDPLATFORM` (the usual cross-compilation idiom) works when
+ * build and target agree, and anything else fails here instead of being ignored.
+ */
+function checkStagePlatform(stage: PlannedStage, expandGlobal: (word: string) => string, req: BuildRequest): void {
+  if (stage.from.platform === undefined) return;
+  const text = expandGlobal(stage.from.platform);
+  const wanted = parsePlatform(text);
+  if (wanted === undefined) throw new DockerfileError('TSB_DOCKERFILE_SYNTAX', `FROM --platform=${text}: not a platform (os/arch[/variant])`, stage.from.loc);
+  if (!platformMatches(wanted, req.platform) || !platformMatches(req.platform, wanted)) {
+    throw new DockerfileError(
+      'TSB_DOCKERFILE_UNSUPPORTED',
+      `FROM --platform=${text}: this build is for ${formatPlatform(req.platform)}; building a stage for another platform is not supported`,
+      stage.from.loc,
+    );
   }
 }
 

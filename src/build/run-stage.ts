@@ -1,10 +1,12 @@
 /**
- * Runs one stage: instruction by instruction, each through its handler, each result committed
- * as a layer or a history entry. Errors leave here carrying the instruction's location.
+ * Runs one stage: the base image's ONBUILD triggers first, then the stage's instructions, each
+ * through its handler, each result committed as a layer or a history entry. Errors leave here
+ * carrying the instruction's location.
  */
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { expand, expandWords, type PlannedStage } from '../dockerfile/index.js';
+import type { SourceTree } from '../context/index.js';
+import { expand, expandWords, parseTrigger, type Instruction, type PlannedStage } from '../dockerfile/index.js';
 import type { Image } from '../image/index.js';
 import { mediaTypesFor, type ContainerConfig, type ImageConfig } from '../oci/index.js';
 import type { BuildContext } from '../context/index.js';
@@ -20,8 +22,11 @@ import { historyText } from './history-text.js';
 export interface StageInput {
   readonly stage: PlannedStage;
   readonly base: Image;
+  /** Global ARG values a stage `ARG NAME` falls back to (platform ARGs included). */
   readonly globalArgs: ReadonlyMap<string, string>;
   readonly context: BuildContext;
+  /** The tree for `COPY --from=<from>`, given the plan's resolution of it. */
+  readonly copyFrom: (from: string, stage: PlannedStage) => Promise<SourceTree>;
   readonly created: string;
   /** The Dockerfile's escape character (`# escape=`). */
   readonly escape: '\\' | '`';
@@ -35,8 +40,17 @@ export interface StageOutput {
   readonly argNames: readonly string[];
   /** `author`, from MAINTAINER or the base image. */
   readonly author?: string;
-  /** The stage's rootfs, when it was extracted (for later stages that read from it). */
+  /** The stage's rootfs, extracted on first call (for later stages that read from it). */
   readonly rootfs: () => Promise<string>;
+}
+
+/**
+ * The base's ONBUILD triggers, parsed, and the config the stage starts from: BuildKit runs the
+ * triggers right after FROM and does not hand them on (the child's `OnBuild` starts empty).
+ */
+function inheritedTriggers(stage: PlannedStage, config: ContainerConfig): { triggers: Instruction[]; config: ContainerConfig } {
+  const { OnBuild, ...rest } = config;
+  return { triggers: (OnBuild ?? []).map((t) => parseTrigger(t, stage.from.loc)), config: rest };
 }
 
 export async function runStage(input: StageInput, req: BuildRequest, deps: BuildDeps): Promise<StageOutput> {
@@ -46,26 +60,33 @@ export async function runStage(input: StageInput, req: BuildRequest, deps: Build
   const baseConfig = await base.config();
   const logger = deps.logger.child({ stage: stage.name ?? stage.index });
   const rootfs = lazyRootfs(base, { dir, logger, canChown: true, canMknod: true });
-  let progress: StageProgress = { config: baseConfig.config ?? {}, history: [], layers: [] };
+  const { triggers, config } = inheritedTriggers(stage, baseConfig.config ?? {});
+  let progress: StageProgress = { config, history: [], layers: [] };
   let args = ArgScope.forStage(req.buildArgs, input.globalArgs);
   let cmdSet = false;
   let author = baseConfig.author;
-  const total = stage.instructions.length;
-  for (const [i, ins] of stage.instructions.entries()) {
+  const instructions = [...triggers, ...stage.instructions];
+  for (const [i, ins] of instructions.entries()) {
     const started = Date.now();
-    logger.info(`step ${i + 1}/${total} ${ins.loc.file}:${ins.loc.line}: ${ins.original.split('\n')[0]}`);
+    const isTrigger = i < triggers.length;
+    // A trigger was parsed on its own, with the default escape, whatever this Dockerfile's is.
+    const escape = isTrigger ? '\\' : input.escape;
+    const marker = isTrigger ? 'ONBUILD ' : '';
+    logger.info(`step ${i + 1}/${instructions.length} ${ins.loc.file}:${ins.loc.line}: ${marker}${ins.original.split('\n')[0]}`);
     const step = stepContext(progress.config, args, cmdSet, {
-      escape: input.escape,
+      escape,
       rootfs,
       beforeChanges: async () => void (progress = await ensureBaseline(progress, rootfs)),
       context: input.context,
+      copyFromTree: (from) => input.copyFrom(from, stage),
+      scratchDir: dir,
       deps,
     });
     try {
       const result = await dispatch(ins, step);
       if (result.kind === 'config' && result.args) args = result.args;
       if (result.kind === 'config' && result.author !== undefined) author = result.author;
-      progress = await commitStep(progress, result, historyText(ins, input.escape), {
+      progress = await commitStep(progress, result, historyText(ins, escape), {
         rootfs,
         layersDir: join(dir, 'layers'),
         layerMediaType: mediaTypesFor(base.family).layerGzip,
@@ -86,6 +107,8 @@ interface StepEnvironment {
   readonly rootfs: () => Promise<string>;
   readonly beforeChanges: () => Promise<void>;
   readonly context: BuildContext;
+  readonly copyFromTree: (from: string) => Promise<SourceTree>;
+  readonly scratchDir: string;
   readonly deps: BuildDeps;
 }
 
@@ -101,9 +124,10 @@ function stepContext(config: ContainerConfig, args: ArgScope, cmdSet: boolean, e
     beforeChanges: env.beforeChanges,
     shell: config.Shell && config.Shell.length > 0 ? config.Shell : ['/bin/sh', '-c'],
     context: env.context,
+    copyFromTree: env.copyFromTree,
+    scratchDir: env.scratchDir,
     isolation: env.deps.isolation,
     logger: env.deps.logger,
     output: env.deps.output,
   };
 }
-

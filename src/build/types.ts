@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import type { Instruction } from '../dockerfile/index.js';
 import type { ContainerConfig } from '../oci/index.js';
 import type { Logger } from '../log/index.js';
-import type { BuildContext } from '../context/index.js';
+import type { BuildContext, SourceTree } from '../context/index.js';
 import type { Isolation } from '../sandbox/index.js';
 import type { ArgScope } from './arg-scope.js';
 
@@ -39,6 +39,10 @@ export interface StepContext {
   /** The stage's shell for shell-form commands (SHELL, default /bin/sh -c). */
   readonly shell: readonly string[];
   readonly context: BuildContext;
+  /** The tree `COPY --from=<from>` reads: a finished stage's rootfs or a pulled image's. */
+  copyFromTree(from: string): Promise<SourceTree>;
+  /** A directory of this stage's own under the build's work dir (ADD downloads land here). */
+  readonly scratchDir: string;
   isolation(): Promise<Isolation>;
   readonly logger: Logger;
   /** Where RUN output goes. */

@@ -7,11 +7,10 @@ import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { TsbuildError } from '../oci/index.js';
 import { type IgnoreRules, readIgnoreRules } from './ignore-rules.js';
+import type { SourceTree } from './source-tree.js';
 
-/** An opened build context. */
-export interface BuildContext {
-  /** The context directory, symlinks resolved (every source must stay below it). */
-  readonly dir: string;
+/** An opened build context: a source tree whose symlinks may not lead out of it. */
+export interface BuildContext extends SourceTree {
   /** The Dockerfile, absolute. */
   readonly dockerfilePath: string;
   /** `.dockerignore` (or `<Dockerfile>.dockerignore`) rules. */
@@ -36,5 +35,5 @@ export async function openContext(dir: string, opts: OpenContextOptions): Promis
     throw new TsbuildError('TSB_CONTEXT', `build context ${dir} is not a directory (tar contexts are not supported yet)`);
   }
   const dockerfilePath = isAbsolute(opts.dockerfilePath) ? opts.dockerfilePath : join(real, opts.dockerfilePath);
-  return { dir: real, dockerfilePath, ignore: await readIgnoreRules(real, dockerfilePath) };
+  return { dir: real, dockerfilePath, ignore: await readIgnoreRules(real, dockerfilePath), links: 'context', description: 'the build context' };
 }

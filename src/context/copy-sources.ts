@@ -13,14 +13,14 @@
 import { posix } from 'node:path';
 import type { CopySource } from '../fs/index.js';
 import { TsbuildError } from '../oci/index.js';
-import type { BuildContext } from './build-context.js';
+import type { SourceTree } from './source-tree.js';
 import { hasWildcard } from './go-glob.js';
 import { matchWildcards } from './match-wildcards.js';
 import { type ContextPath, resolveInContext } from './resolve-in-context.js';
 import { isVisible, walkSource } from './walk-source.js';
 
 /** The sources `patterns` name, in pattern order and, within a wildcard, in walk order. */
-export async function resolveCopySources(ctx: BuildContext, patterns: readonly string[]): Promise<CopySource[]> {
+export async function resolveCopySources(ctx: SourceTree, patterns: readonly string[]): Promise<CopySource[]> {
   const sources: CopySource[] = [];
   for (const pattern of patterns) {
     for (const match of matchPattern(ctx, pattern)) sources.push(sourceFor(ctx, pattern, match));
@@ -34,10 +34,10 @@ interface CleanPattern {
   readonly mustBeDir: boolean;
 }
 
-function cleanPattern(pattern: string): CleanPattern {
+function cleanPattern(pattern: string, description: string): CleanPattern {
   const normal = posix.normalize(pattern.replace(/^\/+/, '') || '.');
   if (normal === '..' || normal.startsWith('../')) {
-    throw new TsbuildError('TSB_CONTEXT', `COPY source ${JSON.stringify(pattern)} is outside the build context`);
+    throw new TsbuildError('TSB_CONTEXT', `COPY source ${JSON.stringify(pattern)} is outside ${description}`);
   }
   const mustBeDir = /\/\.?$/.test(pattern) && normal !== '.';
   const trimmed = normal.replace(/\/$/, '');
@@ -45,8 +45,8 @@ function cleanPattern(pattern: string): CleanPattern {
 }
 
 /** The unfollowed context paths a pattern names, with the path each is reported as. */
-function matchPattern(ctx: BuildContext, pattern: string): { name: string; path: ContextPath }[] {
-  const { components, mustBeDir } = cleanPattern(pattern);
+function matchPattern(ctx: SourceTree, pattern: string): { name: string; path: ContextPath }[] {
+  const { components, mustBeDir } = cleanPattern(ctx.links === 'rootfs' ? rootfsPattern(pattern) : pattern, ctx.description);
   const firstWild = components.findIndex(hasWildcard);
   const literal = components.slice(0, firstWild < 0 ? components.length : firstWild).join('/');
   if (firstWild < 0) {
@@ -63,21 +63,27 @@ function matchPattern(ctx: BuildContext, pattern: string): { name: string; path:
 }
 
 /** A matched source, its final symlink followed, with its visible tree. */
-function sourceFor(ctx: BuildContext, pattern: string, match: { name: string; path: ContextPath }): CopySource {
+function sourceFor(ctx: SourceTree, pattern: string, match: { name: string; path: ContextPath }): CopySource {
   const target = followed(ctx, pattern, match.path);
   const isDir = target.stats.isDirectory();
   return { name: match.name, hostPath: target.hostPath, isDir, entries: walkSource(ctx, target) };
 }
 
-function followed(ctx: BuildContext, pattern: string, path: ContextPath): ContextPath {
+function followed(ctx: SourceTree, pattern: string, path: ContextPath): ContextPath {
   if (!path.stats.isSymbolicLink()) return path;
   const target = resolveInContext(ctx, path.rel, true);
   if (target === undefined || !isVisible(ctx, target)) throw notFound(ctx, pattern, path.rel, 'its symlink target does not exist');
   return target;
 }
 
-function notFound(ctx: BuildContext, pattern: string, rel: string, detail?: string): TsbuildError {
+function notFound(ctx: SourceTree, pattern: string, rel: string, detail?: string): TsbuildError {
   const excluded = rel !== '' && ctx.ignore.file !== undefined && ctx.ignore.ignores(rel) ? ` (excluded by ${posix.basename(ctx.ignore.file)})` : '';
   const why = detail === undefined ? '' : `: ${detail}`;
-  return new TsbuildError('TSB_COPY_SOURCE', `COPY source ${JSON.stringify(pattern)}: "/${rel}" not found in the build context${excluded}${why}`);
+  return new TsbuildError('TSB_COPY_SOURCE', `COPY source ${JSON.stringify(pattern)}: "/${rel}" not found in ${ctx.description}${excluded}${why}`);
+}
+
+/** In a rootfs `..` stops at the top (BuildKit cleans `--from` sources as rooted paths). */
+function rootfsPattern(pattern: string): string {
+  const trailing = /\/\.?$/.test(pattern) ? '/' : '';
+  return posix.join('/', pattern) + trailing;
 }

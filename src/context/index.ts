@@ -1,4 +1,8 @@
 /** context/: the build context — a directory, its ignore rules, and COPY source matching. */
 export { openContext, type BuildContext, type OpenContextOptions } from './build-context.js';
+export { rootfsTree, type SourceTree } from './source-tree.js';
 export { resolveCopySources } from './copy-sources.js';
 export { ignoreRules, parseIgnoreFile, type IgnoreRules } from './ignore-rules.js';
+export { archiveCompression } from './archive-source.js';
+export { detectCompression, openDecompressed, type Compression } from './decompress.js';
+export { downloadUrlSource, isUrlSource, urlFileName } from './url-source.js';

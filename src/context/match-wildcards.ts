@@ -7,13 +7,13 @@
  */
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BuildContext } from './build-context.js';
+import type { SourceTree } from './source-tree.js';
 import { compileComponent } from './go-glob.js';
 import type { ContextPath } from './resolve-in-context.js';
 import { isVisible, sortedNames } from './walk-source.js';
 
 /** Context paths below `base` matching `components` (one pattern per path level), unfollowed. */
-export function matchWildcards(ctx: BuildContext, base: ContextPath, components: readonly string[], source: string): ContextPath[] {
+export function matchWildcards(ctx: SourceTree, base: ContextPath, components: readonly string[], source: string): ContextPath[] {
   const matchers = components.map((c) => compileComponent(c, source));
   const out: ContextPath[] = [];
   const visit = (dir: ContextPath, depth: number): void => {

@@ -1,13 +1,14 @@
 /**
- * Resolving a context-relative path the way COPY reads it: symlinks on the way (and the final
- * one, for a source) are followed, but only within the context. A link whose target leaves the
- * context — absolute, or climbing above the root — is an error, never followed out. A link that
+ * Resolving a tree-relative path the way COPY reads it: symlinks on the way (and the final one,
+ * for a source) are followed, but only within the tree. In the context a link whose target leaves
+ * it — absolute, or climbing above the root — is an error, never followed out; in a rootfs it is
+ * resolved as a chroot would (see source-tree.ts). A link that
  * .dockerignore excludes does not exist for COPY, exactly like an excluded file.
  */
 import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { TsbuildError } from '../oci/index.js';
-import type { BuildContext } from './build-context.js';
+import type { SourceTree } from './source-tree.js';
 
 /** A path of the context after symlink resolution. */
 export interface ContextPath {
@@ -21,7 +22,7 @@ export interface ContextPath {
 const MAX_LINKS = 40; // Linux's own limit (ELOOP)
 
 /** Resolves `rel` (clean, relative); undefined when it does not exist or a link on it is ignored. */
-export function resolveInContext(ctx: BuildContext, rel: string, followFinal: boolean): ContextPath | undefined {
+export function resolveInContext(ctx: SourceTree, rel: string, followFinal: boolean): ContextPath | undefined {
   const pending = rel === '' ? [] : rel.split('/');
   const resolved: string[] = [];
   let links = 0;
@@ -30,7 +31,8 @@ export function resolveInContext(ctx: BuildContext, rel: string, followFinal: bo
     const part = pending.shift()!;
     if (part === '' || part === '.') continue;
     if (part === '..') {
-      if (resolved.length === 0) throw escapeError(rel, lastLink);
+      // A rootfs clamps `..` at its top, as a chroot does; the context refuses to climb out.
+      if (resolved.length === 0 && ctx.links === 'context') throw escapeError(ctx, rel, lastLink);
       resolved.pop();
       continue;
     }
@@ -43,7 +45,10 @@ export function resolveInContext(ctx: BuildContext, rel: string, followFinal: bo
       if (++links > MAX_LINKS) throw new TsbuildError('TSB_CONTEXT', `too many levels of symbolic links resolving ${JSON.stringify(rel)}`);
       const target = readlinkSync(join(ctx.dir, ...candidate));
       lastLink = { link: candidate.join('/'), target };
-      if (target.startsWith('/')) throw escapeError(rel, lastLink);
+      if (target.startsWith('/')) {
+        if (ctx.links === 'context') throw escapeError(ctx, rel, lastLink);
+        resolved.length = 0; // an absolute target restarts at the rootfs's top
+      }
       pending.unshift(...target.split('/'));
       continue;
     }
@@ -54,9 +59,9 @@ export function resolveInContext(ctx: BuildContext, rel: string, followFinal: bo
   return { rel: resolved.join('/'), hostPath, stats: lstatSync(hostPath) };
 }
 
-function escapeError(rel: string, via?: { link: string; target: string }): TsbuildError {
+function escapeError(ctx: SourceTree, rel: string, via?: { link: string; target: string }): TsbuildError {
   const how = via === undefined ? '' : ` (symlink ${JSON.stringify(via.link)} points to ${JSON.stringify(via.target)})`;
-  return new TsbuildError('TSB_CONTEXT', `COPY source ${JSON.stringify(rel)} resolves outside the build context${how}`);
+  return new TsbuildError('TSB_CONTEXT', `COPY source ${JSON.stringify(rel)} resolves outside ${ctx.description}${how}`);
 }
 
 function lstatOrUndefined(path: string): Stats | undefined {

@@ -8,18 +8,18 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CopySourceEntry } from '../fs/index.js';
-import type { BuildContext } from './build-context.js';
+import type { SourceTree } from './source-tree.js';
 import type { ContextPath } from './resolve-in-context.js';
 
 /** The entries of `top` (first, with rel '') and, for a directory, everything visible below it. */
-export function walkSource(ctx: BuildContext, top: ContextPath): CopySourceEntry[] {
+export function walkSource(ctx: SourceTree, top: ContextPath): CopySourceEntry[] {
   const entries: CopySourceEntry[] = [{ rel: '', hostPath: top.hostPath, stats: top.stats }];
   if (top.stats.isDirectory()) entries.push(...walkDir(ctx, top.hostPath, top.rel, ''));
   return entries;
 }
 
 /** The visible entries below the directory `hostDir` (context path `ctxRel`, source path `srcRel`). */
-export function walkDir(ctx: BuildContext, hostDir: string, ctxRel: string, srcRel: string): CopySourceEntry[] {
+export function walkDir(ctx: SourceTree, hostDir: string, ctxRel: string, srcRel: string): CopySourceEntry[] {
   const out: CopySourceEntry[] = [];
   for (const name of sortedNames(hostDir)) {
     const hostPath = join(hostDir, name);
@@ -40,7 +40,7 @@ export function walkDir(ctx: BuildContext, hostDir: string, ctxRel: string, srcR
 }
 
 /** True when COPY can see `path`: not excluded, or an excluded directory with a re-included descendant. */
-export function isVisible(ctx: BuildContext, path: ContextPath): boolean {
+export function isVisible(ctx: SourceTree, path: ContextPath): boolean {
   if (path.rel === '' || !ctx.ignore.ignores(path.rel)) return true;
   return path.stats.isDirectory() && ctx.ignore.hasExceptions && walkDir(ctx, path.hostPath, path.rel, '').length > 0;
 }

@@ -8,5 +8,6 @@ export { parseDockerfile } from './parse.js';
 export { expand, expandWords } from './expand.js';
 export type { ExpandEnv, ExpandOptions, Expansion, WordsExpansion } from './expand.js';
 export { planBuild } from './plan.js';
+export { parseTrigger } from './parse-trigger.js';
 export type { BuildPlan, PlannedStage, PlanOptions, StageSource } from './plan.js';
 export type * from './types.js';

@@ -43,16 +43,19 @@ function expandAt(word: string, env: ExpandEnv, escape: '\\' | '`', loc: SourceL
   }
 }
 
-/** Global ARGs in declaration order: a build arg wins, else the default expanded with earlier ones. */
-function resolveGlobalArgs(df: Dockerfile, opts: PlanOptions): Map<string, string> {
+/**
+ * Global ARGs in declaration order: a build arg wins, else the default expanded with earlier ones
+ * (and BuildKit's automatic platform ARGs, which a build arg of the same name overrides); an ARG
+ * with neither keeps the value it already had (BuildKit's `buildMetaArgs`).
+ */
+function resolveGlobalArgs(df: Dockerfile, opts: PlanOptions, builtin: ExpandEnv): Map<string, string> {
   const values = new Map<string, string>();
-  const env: ExpandEnv = (name) => values.get(name) ?? opts.builtinArgs?.get(name);
+  const env: ExpandEnv = (name) => values.get(name) ?? builtin(name);
   for (const ins of df.globalArgs) {
     for (const arg of ins.args) {
       const given = opts.buildArgs.get(arg.name);
       const value = given ?? (arg.default === undefined ? undefined : expandAt(arg.default, env, df.directives.escape, ins.loc));
-      if (value === undefined) values.delete(arg.name);
-      else values.set(arg.name, value);
+      if (value !== undefined) values.set(arg.name, value);
     }
   }
   return values;
@@ -104,8 +107,9 @@ function resolveCopyFrom(from: string, stage: Stage, stages: readonly Stage[], l
 
 /** Resolves bases and dependencies and keeps only the stages `opts.target` needs. */
 export function planBuild(df: Dockerfile, opts: PlanOptions): BuildPlan {
-  const globalArgs = resolveGlobalArgs(df, opts);
-  const env: ExpandEnv = (name) => globalArgs.get(name) ?? opts.builtinArgs?.get(name);
+  const builtin: ExpandEnv = (name) => (opts.builtinArgs?.has(name) ? (opts.buildArgs.get(name) ?? opts.builtinArgs.get(name)) : undefined);
+  const globalArgs = resolveGlobalArgs(df, opts, builtin);
+  const env: ExpandEnv = (name) => globalArgs.get(name) ?? builtin(name);
   const planned = df.stages.map((s) => planStage(s, df.stages, df, env));
   let target = planned[planned.length - 1];
   if (opts.target !== undefined) {

@@ -12,7 +12,7 @@ import { entryContainerPath } from './entry-path.js';
 import type { LayerState } from './layer-state.js';
 import { resolveInRootSync } from './resolve-in-root.js';
 import { runToolChecked } from './run-tool.js';
-import { applyXattrs, paxXattrs } from './xattrs.js';
+import { applyXattrs } from './xattrs.js';
 
 /** tar-stream's header, with the PAX records (decoded strings) it attaches. */
 export interface EntryHeader extends Omit<Header, 'pax'> {
@@ -62,13 +62,13 @@ export async function applyEntry(state: LayerState, target: string, entry: TarEn
       throw invalid(name, `has an unsupported tar entry type ${String(header.type)}`);
   }
   state.markWritten(target);
-  await applyMetadata(state, target, header, name);
+  await applyMetadata(state, target, header);
 }
 
-async function applyMetadata(state: LayerState, target: string, header: EntryHeader, name: string): Promise<void> {
-  if (state.canChown) lchownSync(target, header.uid ?? 0, header.gid ?? 0);
-  const xattrs = paxXattrs(header.pax, name);
-  if (xattrs.length > 0) state.unsupportedXattrs.push(...(await applyXattrs(target, xattrs)));
+async function applyMetadata(state: LayerState, target: string, header: EntryHeader): Promise<void> {
+  if (state.canChown) lchownSync(target, state.owner?.uid ?? header.uid ?? 0, state.owner?.gid ?? header.gid ?? 0);
+  const xattrs = header.pax ? state.rawXattrs.get(header.pax) : undefined;
+  if (xattrs !== undefined) state.unsupportedXattrs.push(...(await applyXattrs(target, xattrs)));
   const mode = (header.mode ?? 0) & 0o7777;
   const mtime = mtimeOf(header);
   if (header.type === 'directory') {

@@ -8,9 +8,9 @@ import { lstatSync, chmodSync, utimesSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import tar from 'tar-stream';
 import type { Logger } from '../log/index.js';
 import { TsbuildError } from '../oci/index.js';
+import { xattrAwareExtract } from './raw-pax.js';
 import { applyEntry, type TarEntry } from './apply-entry.js';
 import { entryContainerPath } from './entry-path.js';
 import { LayerState } from './layer-state.js';
@@ -40,7 +40,8 @@ export interface ApplyStats {
 /** Streams `tarStream` (an uncompressed layer) into the rootfs at `root`. */
 export async function applyLayer(root: string, tarStream: Readable, options: ApplyLayerOptions): Promise<ApplyStats> {
   const state = new LayerState(resolve(root), options.canChown, options.canMknod);
-  const extract = tar.extract();
+  const { extract, rawXattrs } = xattrAwareExtract();
+  state.rawXattrs = rawXattrs;
   const feeding = pipeline(tarStream, extract);
   // The iterator below reports the same failure; this keeps the rejection from going unhandled.
   feeding.catch(() => undefined);
@@ -100,7 +101,7 @@ function applyWhiteout(state: LayerState, parent: string, whiteout: Whiteout): v
 }
 
 /** Directory modes and mtimes, deepest first, so writing a child no longer disturbs them. */
-function finishDirectories(state: LayerState): void {
+export function finishDirectories(state: LayerState): void {
   const dirs = [...state.dirs.entries()].sort(([a], [b]) => depth(b) - depth(a));
   for (const [path, { mode, mtime }] of dirs) {
     let stats;

@@ -21,6 +21,8 @@ export interface CopyMetadata {
 export class EntryCopier {
   /** Host paths created or changed. */
   readonly changed = new Set<string>();
+  /** Target → source host path of every copied inode, for copying extended attributes last. */
+  readonly origins = new Map<string, string>();
   private readonly inodes = new Map<string, string>();
   /** Directories whose mode and mtime are set last; a later source's metadata wins. */
   private readonly dirs = new Map<string, Stats>();
@@ -43,6 +45,9 @@ export class EntryCopier {
       throw new TsbuildError('TSB_COPY_SOURCE', `cannot copy ${entry.hostPath}: only files, directories and symlinks can be copied`);
     }
     this.changed.add(target);
+    // A second name of a hardlinked file shares the first one's inode and attributes.
+    const first = this.inodes.get(`${stats.dev}:${stats.ino}`);
+    if (first === undefined || first === target) this.origins.set(target, entry.hostPath);
   }
 
   /** Sets directory modes and mtimes, deepest first, after all their children were written. */

@@ -15,6 +15,7 @@ import { lstatSync, type Stats } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { InternalError, TsbuildError } from '../oci/index.js';
 import { EntryCopier, type CopyMetadata } from './copy-entry.js';
+import { copyXattrs } from './copy-xattrs.js';
 import type { CopySource } from './copy-source.js';
 import { ensureDirInRoot } from './ensure-dir.js';
 import { containerPathOf, resolveInRootSync } from './resolve-in-root.js';
@@ -53,6 +54,7 @@ export async function copyIntoRoot(
     }
     for (const source of sources) copySource(hostRoot, copier, source, destHost, options);
     copier.finish();
+    await copyXattrs(copier.origins);
   } catch (error) {
     if (error instanceof TsbuildError) throw error;
     throw new TsbuildError('TSB_COPY_SOURCE', `copying to ${dest}: ${(error as Error).message}`, { cause: error });

@@ -6,4 +6,6 @@ export { lookupUser, type ExecUser } from './lookup-user.js';
 export { resolveChown, type ChownIds } from './resolve-chown.js';
 export { ensureDirInRoot, type DirOwner, type EnsuredDir } from './ensure-dir.js';
 export { copyIntoRoot, type CopyIntoRootOptions } from './copy-into-root.js';
+export { extractArchive, type ExtractArchiveOptions } from './extract-archive.js';
 export type { CopySource, CopySourceEntry } from './copy-source.js';
+export { readXattrs, type XattrTable } from './read-xattrs.js';

@@ -5,6 +5,7 @@
  */
 import { dirname } from 'node:path';
 import { ensureDirInRoot } from './ensure-dir.js';
+import type { RawXattrs } from './raw-pax.js';
 
 /** Mode and mtime (seconds) a directory gets in the final pass. */
 export interface DirMetadata {
@@ -17,6 +18,8 @@ export class LayerState {
   readonly dirs = new Map<string, DirMetadata>();
   readonly skippedDevices: string[] = [];
   readonly unsupportedXattrs: string[] = [];
+  /** Raw xattr values of this layer's entries (see raw-pax.ts); set by the extracting loop. */
+  rawXattrs: RawXattrs = new WeakMap();
   entries = 0;
   bytes = 0;
   whiteouts = 0;
@@ -28,7 +31,14 @@ export class LayerState {
     readonly root: string,
     readonly canChown: boolean,
     readonly canMknod: boolean,
+    /** Ownership for every entry instead of the tar's (ADD --chown of an archive). */
+    readonly owner?: { readonly uid: number; readonly gid: number },
   ) {}
+
+  /** Host paths this layer wrote, in the order written. */
+  writtenPaths(): string[] {
+    return [...this.written];
+  }
 
   /** Records that this layer wrote `hostPath` (and so everything above it must stay). */
   markWritten(hostPath: string): void {

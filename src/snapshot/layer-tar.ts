@@ -4,14 +4,14 @@
  * them), mtimes clamped on request. Small files are read synchronously and batched (MEASURED.md:
  * per-file async overhead dominates packing); files of 1 MiB and more are streamed. The stream
  * is pulled, so a slow consumer holds the reads back.
- *
- * Known gap: extended attributes (`security.capability`, ACLs) are not carried, because Node
- * cannot read them; a file that has them loses them in the layer.
+ * Extended attributes (`security.capability`, `user.*`, ACLs) are read for every entry in one
+ * batched `getfattr` pass before the first byte is written, and carried as PAX records.
  */
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { hostPath } from './container-path.js';
 import { planLayer } from './layer-plan.js';
+import { readXattrs, type XattrTable } from '../fs/index.js';
 import { lstatEntry, readLink, readSmallFile, streamFile } from './read-entry.js';
 import { BLOCK, encodeHeader, padding, type TarHeader, type TarType } from './tar-header.js';
 import { entryTypeOf, type ChangeSet } from './types.js';
@@ -52,7 +52,7 @@ const NO_EXTRAS = { uid: 0, gid: 0, size: 0, linkname: '', devmajor: 0, devminor
  * one; Docker's archive code skips them too). A later name of an inode already written is a
  * hardlink entry; `firstNames` remembers the first name of each multiply-linked inode.
  */
-function headerFor(root: string, path: string, clamp: (s: number) => number, firstNames: Map<bigint, string>): TarHeader | null {
+function headerFor(root: string, path: string, clamp: (s: number) => number, firstNames: Map<bigint, string>, xattrs: XattrTable): TarHeader | null {
   const rel = path.slice(1);
   const host = hostPath(root, path);
   const st = lstatEntry(host, path);
@@ -77,11 +77,18 @@ function headerFor(root: string, path: string, clamp: (s: number) => number, fir
     size: type === 'file' ? Number(st.size) : 0,
     linkname: type === 'symlink' ? readLink(host, path) : '',
     ...(type === 'char' || type === 'block' ? device(st.rdev) : {}),
+    ...(xattrs.has(host) ? { xattrs: sortedXattrs(xattrs.get(host)!) } : {}),
   };
+}
+
+/** Attributes in name order, so the PAX records (and the layer digest) are deterministic. */
+function sortedXattrs(attrs: ReadonlyMap<string, Buffer>): Map<string, Buffer> {
+  return new Map([...attrs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 async function* tarChunks(root: string, changes: ChangeSet, opts: LayerTarOptions): AsyncGenerator<Buffer> {
   const plan = planLayer(changes);
+  const xattrs = await readXattrs(plan.paths.filter((p) => !plan.whiteouts.has(p)).map((p) => hostPath(root, p)));
   const clamp = (mtime: number) => (opts.clampMtime === undefined ? mtime : Math.min(mtime, opts.clampMtime));
   const firstNames = new Map<bigint, string>();
   let batch: Buffer[] = [];
@@ -99,7 +106,7 @@ async function* tarChunks(root: string, changes: ChangeSet, opts: LayerTarOption
   for (const path of plan.paths) {
     const header = plan.whiteouts.has(path)
       ? { ...NO_EXTRAS, name: path.slice(1), type: 'file' as const, mode: 0, mtime: clamp(0) }
-      : headerFor(root, path, clamp, firstNames);
+      : headerFor(root, path, clamp, firstNames, xattrs);
     if (header === null) continue;
     add(encodeHeader(header));
     if (header.type === 'file' && header.size > 0) {

@@ -23,6 +23,8 @@ export interface TarHeader {
   readonly linkname: string;
   readonly devmajor: number;
   readonly devminor: number;
+  /** Extended attributes, written as `SCHILY.xattr.<name>` PAX records with raw byte values. */
+  readonly xattrs?: ReadonlyMap<string, Buffer>;
 }
 
 /** Size of a tar block. */
@@ -59,13 +61,12 @@ function splitName(name: string): { prefix: string; name: string } | null {
   return { prefix: name.slice(0, i), name: name.slice(i + 1) };
 }
 
-/** One PAX record: "<length> <key>=<value>\n", where length counts itself. */
-function paxRecord(key: string, value: string): string {
-  const body = ` ${key}=${value}\n`;
-  const bodyBytes = Buffer.byteLength(body);
-  let length = bodyBytes + String(bodyBytes).length;
-  if (String(length).length !== String(bodyBytes).length) length = bodyBytes + String(length).length;
-  return `${length}${body}`;
+/** One PAX record: "<length> <key>=<value>\n", where length counts itself; values are bytes. */
+function paxRecord(key: string, value: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(` ${key}=`, 'utf8'), value, Buffer.from('\n')]);
+  let length = body.length + String(body.length).length;
+  if (String(length).length !== String(body.length).length) length = body.length + String(length).length;
+  return Buffer.concat([Buffer.from(String(length), 'ascii'), body]);
 }
 
 function block(fields: {
@@ -108,14 +109,16 @@ export function padding(size: number): Buffer {
 
 /** The header block(s) of one entry: a PAX extended header first when a value needs one. */
 export function encodeHeader(h: TarHeader): Buffer {
-  const pax: [string, string][] = [];
+  const pax: [string, Buffer][] = [];
+  const text = (key: string, value: string) => pax.push([key, Buffer.from(value, 'utf8')]);
   const split = splitName(h.name);
-  if (split === null) pax.push(['path', h.name]);
-  if (h.linkname !== '' && (h.linkname.length > 100 || !isAscii(h.linkname))) pax.push(['linkpath', h.linkname]);
+  if (split === null) text('path', h.name);
+  if (h.linkname !== '' && (h.linkname.length > 100 || !isAscii(h.linkname))) text('linkpath', h.linkname);
+  for (const [name, value] of h.xattrs ?? []) pax.push([`SCHILY.xattr.${name}`, value]);
   const numeric = (key: string, value: number, width: number): string => {
     const encoded = octal(value, width);
     if (encoded !== null) return encoded;
-    pax.push([key, String(value)]);
+    text(key, String(value));
     return octal(0, width)!;
   };
   const fields = {
@@ -134,7 +137,7 @@ export function encodeHeader(h: TarHeader): Buffer {
   const main = block(fields);
   if (pax.length === 0) return main;
   pax.sort(([a], [b]) => (a < b ? -1 : 1));
-  const data = Buffer.from(pax.map(([k, v]) => paxRecord(k, v)).join(''), 'utf8');
+  const data = Buffer.concat(pax.map(([k, v]) => paxRecord(k, v)));
   const zero = octal(0, 8)!;
   const paxHeader = block({
     name: 'PaxHeader',

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -139,5 +140,21 @@ describe('copyIntoRoot: destinations', () => {
     await expect(copyIntoRoot(root, [hostile], '/', { workdir: '/' })).rejects.toMatchObject({ code: 'TSB_INTERNAL' });
     await expect(copyIntoRoot(root, [{ ...file, name: 'dir/..' }], '/d/', { workdir: '/' })).rejects.toMatchObject({ code: 'TSB_INTERNAL' });
     expect(listTree(host.path).filter((line) => !line.includes(' root'))).toEqual([]);
+  });
+});
+
+describe('copyIntoRoot: extended attributes', () => {
+  it('keeps xattrs of copied files and directories, binary capabilities set after chown', async () => {
+    await using src = await tempDir({ 'tree/bin/tool': 'x', 'tree/plain': 'p' });
+    await using root = await tempDir();
+    const cap = '0x01000002ffffffffffffffff0000000000000000';
+    execFileSync('setfattr', ['-n', 'security.capability', '-v', cap, join(src.path, 'tree/bin/tool')]);
+    execFileSync('setfattr', ['-n', 'user.dir', '-v', 'd', join(src.path, 'tree/bin')]);
+    await copyIntoRoot(root.path, [copySourceOf(src.path, 'tree')], '/app/', { workdir: '/', chown: { uid: 1000, gid: 1000 } });
+    const get = (p: string, name: string) =>
+      execFileSync('getfattr', ['-h', '-n', name, '-e', 'hex', '--absolute-names', join(root.path, p)], { encoding: 'utf8' }).split('\n')[1];
+    expect(get('app/bin/tool', 'security.capability')).toBe(`security.capability=${cap}`);
+    expect(get('app/bin', 'user.dir')).toBe('user.dir=0x64');
+    expect(execFileSync('getfattr', ['-d', '-m', '-', join(root.path, 'app/plain')], { encoding: 'utf8' })).toBe('');
   });
 });

@@ -1,17 +1,17 @@
 import { ensureDirInRoot, lookupUser } from '../../fs/index.js';
 import { DEFAULT_PATH_ENV } from '../../image/index.js';
+import { runEnvironment } from '../arg-scope.js';
 import { RunFailedError } from '../run-failed-error.js';
 import type { Handler, StepContext } from '../types.js';
 import { commandArgv } from './command-argv.js';
 
 /**
- * RUN's environment, as Docker gives it: the config's ENV, then ARGs in scope that ENV does not
- * define, PATH when neither has one, and HOME from the user's passwd entry when unset.
+ * RUN's environment, as BuildKit gives it: ENV and ARGs in scope (see arg-scope), PATH when
+ * neither has one, and HOME from the user's passwd entry (`/` without one) when unset.
  */
 function runEnv(step: StepContext, home: string): string[] {
-  const env = [...(step.config.Env ?? [])];
+  const env = runEnvironment(step.config.Env, step.args);
   const has = (key: string) => env.some((kv) => kv.startsWith(`${key}=`));
-  for (const [key, value] of step.args.entries()) if (!has(key)) env.push(`${key}=${value}`);
   if (!has('PATH')) env.push(`PATH=${DEFAULT_PATH_ENV}`);
   if (!has('HOME')) env.push(`HOME=${home}`);
   return env;
