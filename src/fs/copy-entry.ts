@@ -1,7 +1,7 @@
 /**
  * Copying single files, directories and symlinks into a rootfs with BuildKit's (fsutil `copy`)
  * semantics: contents and mode (setuid/setgid/sticky included) and mtime are kept, ownership
- * becomes the --chown ids or 0:0, --chmod replaces the mode of files and directories, symlinks
+ * becomes the --chown ids, else the source's (COPY --from) or 0:0 (the context), --chmod replaces the mode of files and directories, symlinks
  * are recreated (never followed), and files hardlinked to each other in the sources stay
  * hardlinked. A directory never replaces a non-directory (BuildKit: "cannot copy to
  * non-directory"), nor a file a directory.
@@ -15,6 +15,11 @@ import { containerPathOf } from './resolve-in-root.js';
 export interface CopyMetadata {
   readonly chown?: { readonly uid: number; readonly gid: number };
   readonly chmod?: number;
+  /**
+   * Keep each source entry's uid/gid when there is no --chown: true for COPY --from (a stage or
+   * image keeps its owners, BuildKit's mapUserToChowner), false for the build context (0:0).
+   */
+  readonly keepOwners?: boolean;
 }
 
 /** Copies entries for one COPY instruction; remembers hardlinks and what it changed. */
@@ -65,7 +70,7 @@ export class EntryCopier {
     else if (!existing.isDirectory()) {
       throw new TsbuildError('TSB_COPY_SOURCE', `cannot copy to non-directory: ${containerPathOf(this.root, target)}`);
     }
-    this.chown(target);
+    this.chown(target, entry.stats);
     this.dirs.delete(target);
     this.dirs.set(target, entry.stats);
   }
@@ -95,13 +100,13 @@ export class EntryCopier {
 
   /** chown before chmod: chown clears setuid/setgid. */
   private finishNonDirectory(target: string, stats: Stats): void {
-    this.chown(target);
+    this.chown(target, stats);
     if (!stats.isSymbolicLink()) chmodSync(target, this.metadata.chmod ?? stats.mode & 0o7777);
     lutimesSync(target, stats.atime, stats.mtime);
   }
 
-  private chown(target: string): void {
-    const owner = this.metadata.chown ?? { uid: 0, gid: 0 };
+  private chown(target: string, source: Stats): void {
+    const owner = this.metadata.chown ?? (this.metadata.keepOwners ? source : { uid: 0, gid: 0 });
     lchownSync(target, owner.uid, owner.gid);
   }
 }

@@ -7,12 +7,12 @@
  *   the --chown owner (fsutil `MkdirAll(ensureDstPath, 0755, chown)`);
  * - the dest is resolved following symlinks, inside root (BuildKit's `fs.RootPath`), so an
  *   existing directory reached through a link is used;
- * - a directory source copies its contents; when the dest does not exist it is created like a
- *   parent (0755, --chown), not with the source directory's mode;
+ * - a directory source copies its contents; a dest the copy creates (no trailing `/`) takes the
+ *   source directory's mode and times (fsutil `copyDirectoryOnly`), an existing one keeps its own;
  * - a file source into an existing directory becomes `dest/<basename>`, else it is the dest.
  */
 import { lstatSync, type Stats } from 'node:fs';
-import { join, posix, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { InternalError, TsbuildError } from '../oci/index.js';
 import { EntryCopier, type CopyMetadata } from './copy-entry.js';
 import { copyXattrs } from './copy-xattrs.js';
@@ -76,7 +76,11 @@ function copySource(root: string, copier: EntryCopier, source: CopySource, destH
     return;
   }
   if (destStats === undefined) {
-    for (const created of ensureDirInRoot(root, containerPathOf(root, destHost), options.chown).created) copier.changed.add(created);
+    // fsutil's copyDirectoryOnly: a destination the copy creates takes the source directory's
+    // mode and times (its parents are MkdirAll'd 0755); an existing one keeps its own.
+    const parent = containerPathOf(root, dirname(destHost));
+    for (const created of ensureDirInRoot(root, parent, options.chown).created) copier.changed.add(created);
+    copier.copy(top, destHost);
   } else if (!destStats.isDirectory()) {
     throw new TsbuildError('TSB_COPY_SOURCE', `cannot copy to non-directory: ${containerPathOf(root, destHost)}`);
   }

@@ -69,9 +69,11 @@ describe('copyIntoRoot: destinations', () => {
       '/usr/local/code/lib/util.h', '/usr/local/code/link.c', '/usr/local/code/main.c',
     ]);
     const base = 'usr/local/code';
-    // The created destination is a made directory (0755, now), not a copy of src's metadata.
-    expect(stat(root.path, base).mode & 0o7777).toBe(0o755);
-    expect(stat(root.path, base).mtimeMs).not.toBe(OLD.getTime());
+    // A destination the copy creates is a copy of the source directory (fsutil copyDirectoryOnly
+    // creates it with the source's mode, then copies its file info); its parents are made 0755.
+    expect(stat(root.path, base).mode & 0o7777).toBe(stat(ctx.path, 'src').mode & 0o7777);
+    expect(stat(root.path, base).mtimeMs).toBe(OLD.getTime());
+    expect(stat(root.path, 'usr/local').mode & 0o7777).toBe(0o755);
     expect([stat(root.path, `${base}/lib`).mode & 0o7777, stat(root.path, `${base}/lib`).mtimeMs]).toEqual([0o750, OLD.getTime()]);
     expect(readlinkSync(join(root.path, base, 'link.c'))).toBe('main.c');
     expect(stat(root.path, `${base}/hard.c`).ino).toBe(stat(root.path, `${base}/main.c`).ino);

@@ -5,8 +5,8 @@ import { parseChmod } from './chmod-flag.js';
 
 /**
  * COPY from the build context, or with `--from` from a stage's or an image's rootfs: sources
- * expanded and matched with Docker's rules (.dockerignore applies to the context only), written
- * 0:0 unless --chown, with modes kept unless --chmod; the layer holds exactly the written paths.
+ * expanded and matched with Docker's rules (.dockerignore applies to the context only), owned by
+ * --chown, else 0:0 from the context and the source's owners from a stage or image, with modes kept unless --chmod; the layer holds exactly the written paths.
  */
 export const copy: Handler<'COPY'> = async (ins, step) => {
   const root = await step.rootfs();
@@ -17,6 +17,7 @@ export const copy: Handler<'COPY'> = async (ins, step) => {
   const paths = await copyIntoRoot(root, sources, step.expand(ins.dest), {
     workdir: step.config.WorkingDir || '/',
     ...(chown ? { chown } : {}),
+    keepOwners: ins.flags.from !== undefined,
     ...(chmod === undefined ? {} : { chmod }),
   });
   return { kind: 'files', config: step.config, paths };
