@@ -2,3 +2,4 @@
 export { buildImage } from './build-image.js';
 export { writeOutputs, type OutputRequest } from './outputs.js';
 export type { BuildDeps, BuildRequest } from './request.js';
+export { formatBytes } from './format-bytes.js';

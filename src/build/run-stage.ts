@@ -18,6 +18,7 @@ import type { BuildDeps, BuildRequest } from './request.js';
 import { lazyRootfs } from './stage-rootfs.js';
 import type { StepContext } from './types.js';
 import { historyText } from './history-text.js';
+import { formatBytes } from './format-bytes.js';
 
 export interface StageInput {
   readonly stage: PlannedStage;
@@ -72,7 +73,9 @@ export async function runStage(input: StageInput, req: BuildRequest, deps: Build
     // A trigger was parsed on its own, with the default escape, whatever this Dockerfile's is.
     const escape = isTrigger ? '\\' : input.escape;
     const marker = isTrigger ? 'ONBUILD ' : '';
-    logger.info(`step ${i + 1}/${instructions.length} ${ins.loc.file}:${ins.loc.line}: ${marker}${ins.original.split('\n')[0]}`);
+    const label = `step ${i + 1}/${instructions.length}`;
+    logger.info(`${label} ${ins.loc.file}:${ins.loc.line}: ${marker}${(ins.original.split('\n')[0] ?? '').replace(/\s+/g, ' ')}`);
+    const layersBefore = progress.layers.length;
     const step = stepContext(progress.config, args, cmdSet, {
       escape,
       rootfs,
@@ -97,7 +100,9 @@ export async function runStage(input: StageInput, req: BuildRequest, deps: Build
       throw locate(err, ins);
     }
     if (ins.kind === 'CMD') cmdSet = true;
-    logger.debug({ ms: Date.now() - started }, 'step done');
+    // One line per step with its time and what it produced, for Jenkins consoles.
+    const added = progress.layers.length > layersBefore ? await progress.layers.at(-1)!.layer.size() : undefined;
+    logger.info(`${label} done in ${((Date.now() - started) / 1000).toFixed(2)} s${added === undefined ? '' : `, layer ${formatBytes(added)}`}`);
   }
   return { base, baseConfig, progress, argNames: args.names(), rootfs, ...(author === undefined ? {} : { author }) };
 }

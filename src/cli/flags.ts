@@ -39,7 +39,7 @@ export const FLAGS: { readonly [K in keyof BuildOptions]-?: FlagSpec | null } = 
   reproducible: { long: 'reproducible', kind: 'bool', help: 'clamp timestamps in layers and config to SOURCE_DATE_EPOCH (or 0)' },
   verbosity: { long: 'verbosity', short: 'v', kind: 'string', default: 'info', valueName: 'level', help: 'log level: trace, debug, info, warn, error, fatal, panic' },
   logFormat: { long: 'log-format', kind: 'string', valueName: 'format', help: 'text, color or json (default: color on a terminal, text otherwise)' },
-  kanikoDir: { long: 'kaniko-dir', kind: 'string', valueName: 'dir', help: 'work directory for rootfs trees and layers (default: a temp dir, removed afterwards)' },
+  kanikoDir: { long: 'kaniko-dir', kind: 'string', valueName: 'dir', help: 'where the work directory for rootfs trees and layers is created (default $TSBUILD_WORK_DIR, else the temp dir); always removed afterwards' },
   customPlatform: { long: 'custom-platform', kind: 'string', valueName: 'os/arch[/variant]', help: 'platform to build for and to pick from multi-platform base images (default linux/amd64)' },
   imageNameWithDigestFile: { long: 'image-name-with-digest-file', kind: 'string', valueName: 'path', help: 'write registry/repository@digest for each destination to this file' },
   imageNameTagWithDigestFile: { long: 'image-name-tag-with-digest-file', kind: 'string', valueName: 'path', help: 'write registry/repository:tag@digest for each destination to this file' },
@@ -53,4 +53,7 @@ export const FLAGS: { readonly [K in keyof BuildOptions]-?: FlagSpec | null } = 
   imageDownloadRetry: { long: 'image-download-retry', kind: 'int', default: '0', valueName: 'n', help: 'retry pulling a base image that failed temporarily this many times' },
   skipPushPermissionCheck: { long: 'skip-push-permission-check', kind: 'bool', help: 'do not check that every destination accepts pushes before building' },
   pushIgnoreImmutableTagErrors: { long: 'push-ignore-immutable-tag-errors', kind: 'bool', help: 'treat a registry refusing to overwrite an immutable tag as success' },
+  isolation: { long: 'isolation', kind: 'string', default: 'auto', valueName: 'mode', help: 'RUN isolation: auto (the strongest this process may use), chroot, userns, rootless or degraded' },
+  cleanup: { long: 'cleanup', kind: 'bool', help: "accepted for kaniko's flag: the work directory is always removed when the build ends" },
+  ignorePaths: { long: 'ignore-path', kind: 'list', valueName: 'path', help: "accepted for kaniko's flag: tsbuild never snapshots its own filesystem, so there is nothing to ignore" },
 };

@@ -3,7 +3,7 @@
  * terminal, prints errors for people, and chooses the exit code (0 ok, 1 build failed, 2 usage).
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, formatError, silentLogger, type Logger } from '../log/index.js';
@@ -27,7 +27,11 @@ async function main(): Promise<number> {
     }
     const { options } = parsed;
     logger = createLogger({ format: options.logFormat, level: options.verbosity, destination: 2 });
-    workDir = await mkdtemp(join(options.kanikoDir ?? tmpdir(), 'tsbuild-'));
+    // The executor image sets TSBUILD_WORK_DIR=/kaniko; each run gets its own directory there,
+    // removed in `finally`, so builds in one container behave like builds in fresh ones.
+    const base = options.kanikoDir ?? process.env['TSBUILD_WORK_DIR'] ?? tmpdir();
+    await mkdir(base, { recursive: true });
+    workDir = await mkdtemp(join(base, 'tsbuild-'));
     await runBuild(options, {
       env: process.env,
       cwd: process.cwd(),

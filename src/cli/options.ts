@@ -3,6 +3,7 @@
  * whole shape; the modules below take the narrow pieces they need.
  */
 import { z } from 'zod';
+import { ISOLATION_MODES } from '../sandbox/index.js';
 
 export const LOG_FORMATS = ['text', 'color', 'json'] as const;
 export const VERBOSITIES = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'panic'] as const;
@@ -40,6 +41,9 @@ export const BuildOptionsSchema = z.object({
   imageDownloadRetry: z.coerce.number().int().min(0),
   skipPushPermissionCheck: z.boolean(),
   pushIgnoreImmutableTagErrors: z.boolean(),
+  isolation: z.enum(ISOLATION_MODES),
+  cleanup: z.boolean(),
+  ignorePaths: z.array(z.string().min(1)),
 });
 
 /** A validated request from the command line. */

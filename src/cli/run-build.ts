@@ -3,9 +3,10 @@
  * the build request, the isolation probe, and the outputs. No build logic lives here.
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { buildImage, writeOutputs, type BuildRequest } from '../build/index.js';
+import { buildImage, formatBytes, writeOutputs, type BuildRequest } from '../build/index.js';
 import { checkPushPermission } from '../image/index.js';
 import type { Logger } from '../log/index.js';
 import { DEFAULT_PLATFORM, parsePlatform, parseReference, repositoryName, UsageError, type Platform } from '../oci/index.js';
@@ -59,12 +60,22 @@ function request(o: BuildOptions, run: RunEnvironment): BuildRequest {
   };
 }
 
+/** The sandbox's per-run files (resolv.conf, hosts copies) live under the work dir too. */
+async function probeSandbox(o: BuildOptions, run: RunEnvironment): Promise<Isolation> {
+  const scratchDir = join(run.workDir, 'sandbox');
+  await mkdir(scratchDir, { recursive: true });
+  return probeIsolation(run.logger, { mode: o.isolation, scratchDir });
+}
+
 const optional = <K extends string>(key: K, value: string | undefined, cwd: string) =>
   (value === undefined ? {} : { [key]: resolve(cwd, value) }) as Partial<Record<K, string>>;
 
 /** Checks push access, builds, writes every output, and logs a one-line summary. */
 export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<void> {
   const started = Date.now();
+  if (o.ignorePaths.length > 0) {
+    run.logger.info({ paths: o.ignorePaths }, '--ignore-path has no effect: tsbuild builds in its own rootfs and never snapshots its own filesystem');
+  }
   const req = request(o, run);
   const registries = await registrySetup(o, run.env, run.logger);
   try {
@@ -79,7 +90,7 @@ export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<vo
       pullClient: registries.pull,
       logger: run.logger,
       workDir: run.workDir,
-      isolation: () => (isolation ??= probeIsolation(run.logger)),
+      isolation: () => (isolation ??= probeSandbox(o, run)),
       output: run.output,
     });
     const digest = await writeOutputs(
@@ -100,9 +111,11 @@ export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<vo
     );
     const layers = await image.layers();
     const sizes = await Promise.all(layers.map((l) => l.size()));
+    const bytes = sizes.reduce((a, b) => a + b, 0);
+    const seconds = (Date.now() - started) / 1000;
     run.logger.info(
-      { digest, layers: layers.length, bytes: sizes.reduce((a, b) => a + b, 0), seconds: (Date.now() - started) / 1000 },
-      'build complete',
+      { digest, layers: layers.length, bytes, seconds },
+      `built ${digest} · ${layers.length} layers · ${formatBytes(bytes)} · ${seconds.toFixed(1)} s`,
     );
   } finally {
     registries.pull.close();

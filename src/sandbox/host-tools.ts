@@ -15,6 +15,8 @@ export interface HostTools {
   readonly mount: string;
   readonly sh: string;
   readonly touch: string;
+  /** The degraded strategy's device nodes. */
+  readonly mknod: string;
 }
 
 const PACKAGES: Readonly<Record<keyof HostTools, string>> = {
@@ -24,6 +26,7 @@ const PACKAGES: Readonly<Record<keyof HostTools, string>> = {
   mount: 'mount',
   sh: 'dash',
   touch: 'coreutils',
+  mknod: 'coreutils',
 };
 
 /** Where the tools are looked for, in order; also the PATH the sandbox's own scripts run with. */
@@ -49,7 +52,12 @@ export async function locateHostTools(): Promise<HostTools> {
   const missing = names.filter((_, i) => found[i] === undefined);
   if (missing.length > 0) {
     const list = missing.map((n) => `${n} (Debian package "${PACKAGES[n]}")`).join(', ');
-    throw new TsbuildError('TSB_SANDBOX', `the chroot sandbox needs host tools that are missing: ${list}`);
+    throw new TsbuildError('TSB_SANDBOX', `the sandbox needs host tools that are missing: ${list}`);
   }
   return Object.fromEntries(names.map((n, i) => [n, found[i]!])) as unknown as HostTools;
+}
+
+/** A tool that only some strategies use (newuidmap), or undefined when it is not installed. */
+export function locateOptionalTool(name: string): Promise<string | undefined> {
+  return locate(name);
 }

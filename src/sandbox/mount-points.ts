@@ -16,7 +16,15 @@ import { TsbuildError } from '../oci/index.js';
 
 const run = promisify(execFile);
 
-const MOUNT_POINTS: readonly { readonly path: string; readonly kind: 'dir' | 'file' }[] = [
+/** A path the sandbox needs in the rootfs; a device is made with mknod (major, minor). */
+export interface MountPoint {
+  readonly path: string;
+  readonly kind: 'dir' | 'file' | 'device';
+  readonly device?: readonly [number, number];
+}
+
+/** What the namespace strategies mount over. */
+export const MOUNT_POINTS: readonly MountPoint[] = [
   { path: '/dev', kind: 'dir' },
   { path: '/proc', kind: 'dir' },
   { path: '/sys', kind: 'dir' },
@@ -50,14 +58,36 @@ function sandboxError(message: string, cause?: unknown): TsbuildError {
   return new TsbuildError('TSB_SANDBOX', message, cause === undefined ? {} : { cause });
 }
 
-/** Creates the missing mount points under `root`; on failure, removes what it created. */
-export async function prepareMountPoints(root: string, logger: Logger, touch: string): Promise<MountPoints> {
+/** The degraded strategy's /dev: device nodes it creates with CAP_MKNOD, as runc would. */
+export const DEVICE_NODES: readonly MountPoint[] = [
+  { path: '/dev', kind: 'dir' },
+  ...(
+    [
+      ['null', 1, 3],
+      ['zero', 1, 5],
+      ['full', 1, 7],
+      ['random', 1, 8],
+      ['urandom', 1, 9],
+      ['tty', 5, 0],
+    ] as const
+  ).map(([name, major, minor]): MountPoint => ({ path: `/dev/${name}`, kind: 'device', device: [major, minor] })),
+];
+
+/** The host tools that create and restore: `touch` for mtimes, `mknod` for devices. */
+export interface PointTools {
+  readonly touch: string;
+  readonly mknod: string;
+}
+
+/** Creates the missing `points` under `root`; on failure, removes what it created. */
+export async function prepareMountPoints(root: string, logger: Logger, tools: PointTools, points: readonly MountPoint[] = MOUNT_POINTS): Promise<MountPoints> {
+  const touch = tools.touch;
   const created: Created[] = [];
   const parents = new Map<string, ParentTimes>();
   const bindable = new Set<string>();
   try {
-    for (const { path, kind } of MOUNT_POINTS) {
-      if (await ensureMountPoint(root, path, kind, created, parents, logger)) bindable.add(path);
+    for (const point of points) {
+      if (await ensureMountPoint(root, point, tools.mknod, created, parents, logger)) bindable.add(point.path);
     }
     for (const [parent, times] of parents) times.prepared = (await mtimeNs(parent))!;
   } catch (error) {
@@ -69,7 +99,7 @@ export async function prepareMountPoints(root: string, logger: Logger, touch: st
 
 interface Created {
   readonly host: string;
-  readonly kind: 'dir' | 'file';
+  readonly kind: MountPoint['kind'];
 }
 
 interface ParentTimes {
@@ -80,8 +110,8 @@ interface ParentTimes {
 /** Makes one mount point exist; true when a file there may be bind-mounted over. */
 async function ensureMountPoint(
   root: string,
-  path: string,
-  kind: 'dir' | 'file',
+  { path, kind, device }: MountPoint,
+  mknod: string,
   created: Created[],
   parents: Map<string, ParentTimes>,
   logger: Logger,
@@ -95,13 +125,23 @@ async function ensureMountPoint(
     const parent = dirname(host);
     if (!parents.has(parent)) parents.set(parent, { before: (await mtimeNs(parent))! });
     if (kind === 'dir') await mkdir(host, { mode: 0o755 });
-    else await writeFile(host, '', { flag: 'wx', mode: 0o644 });
+    else if (kind === 'file') await writeFile(host, '', { flag: 'wx', mode: 0o644 });
+    else {
+      await run(mknod, ['-m', '666', '--', host, 'c', String(device![0]), String(device![1])]).catch((error: Error) => {
+        throw sandboxError(`cannot create the device node ${path} in the rootfs: ${error.message}`, error);
+      });
+    }
     created.push({ host, kind });
     return kind === 'file';
   }
+  if (kind === 'device' && st.isCharacterDevice()) return false;
   if (kind === 'dir' ? st.isDirectory() : st.isFile()) return kind === 'file';
   if (kind === 'file' && st.isSymbolicLink()) {
     logger.warn({ path }, `${path} in the rootfs is a symlink: RUN sees the file it points to, not the build host's`);
+    return false;
+  }
+  if (kind === 'device') {
+    logger.warn({ path }, `${path} in the rootfs is not a device: RUN sees what the image put there`);
     return false;
   }
   throw sandboxError(`${path} in the rootfs is not a ${kind === 'dir' ? 'directory' : 'regular file'}: the sandbox cannot mount over it`);

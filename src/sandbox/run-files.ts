@@ -2,8 +2,7 @@
  * The per-RUN copies of resolv.conf and hosts that are bind-mounted into the rootfs: copies, so a
  * command that edits them (as Docker allows) changes neither the host nor the image.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** What BuildKit gives a RUN: localhost only (there is no UTS namespace, so no own hostname). */
@@ -15,9 +14,10 @@ export interface RunFiles extends AsyncDisposable {
   readonly hosts: string;
 }
 
-/** Writes the files; `hostResolvConf` is copied (an absent one gives an empty file). */
-export async function createRunFiles(hostResolvConf = '/etc/resolv.conf'): Promise<RunFiles> {
-  const dir = await mkdtemp(join(tmpdir(), 'tsbuild-run-'));
+/** Writes the files under `scratchDir`; `hostResolvConf` is copied (an absent one gives an empty file). */
+export async function createRunFiles(scratchDir: string, hostResolvConf = '/etc/resolv.conf'): Promise<RunFiles> {
+  await mkdir(scratchDir, { recursive: true, mode: 0o755 });
+  const dir = await mkdtemp(join(scratchDir, 'tsbuild-run-'));
   const resolvConf = join(dir, 'resolv.conf');
   const hosts = join(dir, 'hosts');
   const resolv = await readFile(hostResolvConf).catch((error: NodeJS.ErrnoException) => {

@@ -23,8 +23,20 @@ import type { RunSpec } from './types.js';
  * Waits for the namespace's init and ends the same way: its exit code, or killed by its signal.
  * `unshare --fork` cannot do this for SIGKILL (it fails re-raising it and exits 1), and SIGKILL
  * from outside is how an init dies (the OOM killer, a kill from the host).
+ *
+ * With a new user namespace its first argument is the sync fd (else empty): it says "ready"
+ * there and waits for "go", which the parent writes once it has written the id maps, so that
+ * the init execs already mapped to root and so with every capability in the namespace.
  */
 const REAPER_SCRIPT = `use strict;
+my $sync = shift @ARGV;
+if ($sync ne '') {
+  open(my $s, '+<&=', $sync) or exit 125;
+  syswrite($s, "ready\\n");
+  my $n = sysread($s, my $go, 3);
+  exit 125 unless defined $n && $go eq "go\\n";
+  close($s);
+}
 my $pid = fork();
 if (!defined $pid) { print STDERR "sandbox: fork: $!\\n"; exit 125 }
 if ($pid == 0) { exec { $ARGV[0] } @ARGV; exit 125 }
@@ -35,10 +47,12 @@ exit($status >> 8);
 `;
 
 /**
- * Mounts a minimal /dev, a fresh /proc (possible because of the new pid namespace), /sys
- * read-only, and the generated resolv.conf and hosts over the rootfs's files, and brings `lo` up
+ * Mounts a minimal /dev, a fresh /proc (possible because of the new pid namespace; in a
+ * container whose /proc has masked paths the kernel refuses a fresh one to a user namespace,
+ * and the container's own /proc is bound instead), /sys read-only, and the generated resolv.conf and hosts over the rootfs's files, and brings `lo` up
  * in a new network namespace (here, while CAP_NET_ADMIN is still there: setpriv's bounding set
- * takes it away). The mount points exist already (`mount-points.ts`). Errors go to fd 3, the
+ * takes it away). The mount points exist already (`mount-points.ts`). `-n`: libmount would
+ * otherwise record the mounts in the host's /run/mount/utab, outside the rootfs and work dir. Errors go to fd 3, the
  * status channel, until the exec.
  */
 const MOUNT_SCRIPT = `set -eu
@@ -46,28 +60,30 @@ root=$1 resolv=$2 hosts=$3 perl=$4 loopback=$5
 shift 5
 exec 4>&2 2>&3
 if [ -n "$loopback" ]; then "$perl" -e "$loopback"; fi
-mount -t tmpfs -o nosuid,mode=755,size=65536k tmpfs "$root/dev"
+mount -n -t tmpfs -o nosuid,mode=755,size=65536k tmpfs "$root/dev"
 for dev in null zero full random urandom tty; do
   [ -e "/dev/$dev" ] || continue
   : > "$root/dev/$dev"
-  mount --bind "/dev/$dev" "$root/dev/$dev"
+  mount -n --bind "/dev/$dev" "$root/dev/$dev"
 done
 mkdir "$root/dev/pts" "$root/dev/shm"
-if mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,nosuid,noexec devpts "$root/dev/pts" 2>/dev/null; then
+if mount -n -t devpts -o newinstance,ptmxmode=0666,mode=0620,nosuid,noexec devpts "$root/dev/pts" 2>/dev/null; then
   ln -s pts/ptmx "$root/dev/ptmx"
 fi
-mount -t tmpfs -o nosuid,nodev,noexec,mode=1777,size=65536k shm "$root/dev/shm"
+mount -n -t tmpfs -o nosuid,nodev,noexec,mode=1777,size=65536k shm "$root/dev/shm"
 ln -s /proc/self/fd "$root/dev/fd"
 ln -s /proc/self/fd/0 "$root/dev/stdin"
 ln -s /proc/self/fd/1 "$root/dev/stdout"
 ln -s /proc/self/fd/2 "$root/dev/stderr"
-mount -t proc -o nosuid,nodev,noexec proc "$root/proc"
-if ! mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$root/sys" 2>/dev/null; then
-  mount --rbind /sys "$root/sys"
-  mount -o remount,bind,ro "$root/sys"
+if ! mount -n -t proc -o nosuid,nodev,noexec proc "$root/proc" 2>/dev/null; then
+  mount -n --rbind /proc "$root/proc"
 fi
-if [ -n "$resolv" ]; then mount --bind "$resolv" "$root/etc/resolv.conf"; fi
-if [ -n "$hosts" ]; then mount --bind "$hosts" "$root/etc/hosts"; fi
+if ! mount -n -t sysfs -o ro,nosuid,nodev,noexec sysfs "$root/sys" 2>/dev/null; then
+  mount -n --rbind /sys "$root/sys"
+  mount -n -o remount,bind,ro "$root/sys"
+fi
+if [ -n "$resolv" ]; then mount -n --bind "$resolv" "$root/etc/resolv.conf"; fi
+if [ -n "$hosts" ]; then mount -n --bind "$hosts" "$root/etc/hosts"; fi
 exec 2>&4 4>&-
 exec "$@"
 `;
@@ -120,18 +136,31 @@ export interface SandboxFiles {
   readonly hosts: string | null;
 }
 
+/** The fd on which the reaper and the parent meet when the maps of a user namespace are due. */
+export const SYNC_FD = 4;
+
+/** How the namespaces are made: by root with CAP_SYS_ADMIN, or inside a new user namespace. */
+export interface NamespaceOptions {
+  readonly userNamespace: boolean;
+  /** False when the user namespace's maps had to deny setgroups(): groups are left alone. */
+  readonly setGroups: boolean;
+}
+
+function unshareFlags(ns: NamespaceOptions, network: RunSpec['network']): string[] {
+  return [...(ns.userNamespace ? ['--user'] : []), '--mount', '--propagation', 'private', '--pid', ...(network === 'none' ? ['--net'] : [])];
+}
+
+function reaper(tools: HostTools, ns: NamespaceOptions): string[] {
+  return [tools.perl, '-e', REAPER_SCRIPT, '--', ns.userNamespace ? String(SYNC_FD) : ''];
+}
+
 /** The unshare argument vector for one RUN. */
-export function sandboxArgs(tools: HostTools, boundingSet: string, spec: RunSpec, root: string, files: SandboxFiles): string[] {
-  const namespaces = ['--mount', '--propagation', 'private', '--pid'];
-  if (spec.network === 'none') namespaces.push('--net');
-  const groups = spec.groups.length === 0 ? ['--clear-groups'] : ['--groups', spec.groups.join(',')];
+export function sandboxArgs(tools: HostTools, boundingSet: string, spec: RunSpec, root: string, files: SandboxFiles, ns: NamespaceOptions): string[] {
+  const groups = !ns.setGroups ? [] : spec.groups.length === 0 ? ['--clear-groups'] : ['--groups', spec.groups.join(',')];
   return [
-    ...namespaces,
+    ...unshareFlags(ns, spec.network),
     '--',
-    tools.perl,
-    '-e',
-    REAPER_SCRIPT,
-    '--',
+    ...reaper(tools, ns),
     tools.sh,
     '-c',
     MOUNT_SCRIPT,
@@ -146,21 +175,17 @@ export function sandboxArgs(tools: HostTools, boundingSet: string, spec: RunSpec
     '--bounding-set',
     boundingSet,
     '--',
-    tools.perl,
-    '-e',
-    EXEC_SCRIPT,
-    '--',
-    root,
-    spec.cwd,
-    String(spec.uid),
-    String(spec.gid),
-    String(spec.env.length),
-    ...spec.env,
-    ...spec.argv,
+    ...execArgs(tools, spec, root),
   ];
 }
 
-/** The trial run of the probe: the same namespaces and perl modules, no rootfs. */
-export function probeArgs(tools: HostTools): string[] {
-  return ['--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child', '--', tools.perl, '-MPOSIX', '-MFcntl', '-MSocket', '-e', '1'];
+/** perl's chroot-and-exec step with its positional arguments; the degraded strategy runs it bare. */
+export function execArgs(tools: HostTools, spec: RunSpec, root: string): string[] {
+  return [tools.perl, '-e', EXEC_SCRIPT, '--', root, spec.cwd, String(spec.uid), String(spec.gid), String(spec.env.length), ...spec.env, ...spec.argv];
+}
+
+/** The probe's trial: the same namespaces, a tmpfs mounted on `mountPoint`, the perl modules. */
+export function trialArgs(tools: HostTools, ns: NamespaceOptions, mountPoint: string): string[] {
+  const script = 'mount -n -t tmpfs -o size=4k tsbuild-probe "$1" && exec "$2" -MPOSIX -MFcntl -MSocket -e 1';
+  return [...unshareFlags(ns, 'default'), '--', ...reaper(tools, ns), tools.sh, '-c', script, 'tsbuild-probe', mountPoint, tools.perl];
 }

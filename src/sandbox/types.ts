@@ -37,3 +37,20 @@ export interface Isolation {
   readonly name: string;
   run(spec: RunSpec): Promise<RunResult>;
 }
+
+/** The strategies, by the names `--isolation` takes; `auto` probes them in this order. */
+export const ISOLATION_MODES = ['auto', 'chroot', 'userns', 'rootless', 'degraded'] as const;
+
+/** `--isolation`: a strategy's name, or `auto` to choose by what the process may do. */
+export type IsolationMode = (typeof ISOLATION_MODES)[number];
+
+/** What `probeIsolation` is told by the caller. */
+export interface ProbeOptions {
+  /** `auto` (the default) tries the strategies in order; a name forces that one or fails. */
+  readonly mode?: IsolationMode;
+  /**
+   * A directory of the build's own for the sandbox's per-RUN files (resolv.conf, hosts) and the
+   * probe's scratch mount point; created if missing. Default: the system temp dir.
+   */
+  readonly scratchDir?: string;
+}

@@ -2,11 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { chown, copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { busyboxRoot, runIn, sandbox } from './rootfs.js';
+import type { RunSpec } from '../../src/sandbox/index.js';
+import { busyboxRoot, runIn as runWith, sandbox } from './rootfs.js';
 
-describe('chroot isolation: the command and its view', () => {
-  it('is what the probe picks for root with CAP_SYS_ADMIN', async () => {
+describe('isolation choice on this host', () => {
+  it('picks chroot for root with CAP_SYS_ADMIN', async () => {
     expect((await sandbox()).name).toBe('chroot');
+  });
+});
+
+// userns is what runs inside an unprivileged container; on this host it makes the same view
+// through a user namespace with identity maps (test/e2e/executor-image.test.ts runs it in one).
+describe.each(['chroot', 'userns'] as const)('%s isolation: the command and its view', (mode) => {
+  const runIn = (root: string, command: string | string[], extra: Partial<RunSpec> = {}) => runWith(root, command, extra, mode);
+
+  it('is what the probe returns when asked for it', async () => {
+    expect((await sandbox(mode)).name).toBe(mode);
   });
 
   it('runs a shell command and reports its exit code', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { randomInt } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { busyboxRoot, hostPidsWith, runIn, sandbox } from './rootfs.js';
+import type { RunSpec } from '../../src/sandbox/index.js';
+import { busyboxRoot, hostPidsWith, runIn as runWith, sandbox as sandboxFor } from './rootfs.js';
 
 const waitFor = async (check: () => boolean, ms = 5000) => {
   const end = Date.now() + ms;
@@ -11,7 +12,10 @@ const waitFor = async (check: () => boolean, ms = 5000) => {
   }
 };
 
-describe('chroot isolation: processes', () => {
+describe.each(['chroot', 'userns'] as const)('%s isolation: processes', (mode) => {
+  const runIn = (root: string, command: string | string[], extra: Partial<RunSpec> = {}) => runWith(root, command, extra, mode);
+  const sandbox = () => sandboxFor(mode);
+
   it('kills background processes when the command ends', async () => {
     await using root = await busyboxRoot(true);
     const marker = String(randomInt(100_000, 999_999));

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { silentLogger } from '../../src/log/index.js';
-import { probeIsolation, type Isolation, type RunSpec } from '../../src/sandbox/index.js';
+import { probeIsolation, type Isolation, type IsolationMode, type RunSpec } from '../../src/sandbox/index.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 
 /** A rootfs with /bin/busybox and /bin/sh → busybox, and nothing else unless asked. */
@@ -35,20 +35,24 @@ export class Capture extends Writable {
   }
 }
 
-let isolation: Promise<Isolation> | undefined;
+const isolations = new Map<IsolationMode, Promise<Isolation>>();
 
-/** The probed isolation, once per test file. */
-export function sandbox(): Promise<Isolation> {
-  isolation ??= probeIsolation(silentLogger());
+/** The probed isolation for `mode`, once per test file. */
+export function sandbox(mode: IsolationMode = 'auto'): Promise<Isolation> {
+  let isolation = isolations.get(mode);
+  if (isolation === undefined) {
+    isolation = probeIsolation(silentLogger(), { mode });
+    isolations.set(mode, isolation);
+  }
   return isolation;
 }
 
-/** Runs a shell command (or an argv) as root in `/`, capturing output. */
-export async function runIn(root: string, command: string | string[], extra: Partial<RunSpec> = {}) {
+/** Runs a shell command (or an argv) as root in `/`, capturing output, with `mode`'s isolation. */
+export async function runIn(root: string, command: string | string[], extra: Partial<RunSpec> = {}, mode: IsolationMode = 'auto') {
   const stdout = new Capture();
   const stderr = new Capture();
   const argv = typeof command === 'string' ? ['/bin/sh', '-c', command] : command;
-  const result = await (await sandbox()).run({
+  const result = await (await sandbox(mode)).run({
     root,
     argv,
     env: ['PATH=/bin'],
