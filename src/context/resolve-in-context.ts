@@ -7,6 +7,7 @@
  */
 import { lstatSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { lstatIfExists } from '../fs/index.js';
 import { TsbuildError } from '../oci/index.js';
 import type { SourceTree } from './source-tree.js';
 
@@ -37,7 +38,7 @@ export function resolveInContext(ctx: SourceTree, rel: string, followFinal: bool
       continue;
     }
     const candidate = [...resolved, part];
-    const stats = lstatOrUndefined(join(ctx.dir, ...candidate));
+    const stats = lstatIfExists(join(ctx.dir, ...candidate));
     if (stats === undefined) return undefined;
     const last = pending.length === 0;
     if (stats.isSymbolicLink() && (followFinal || !last)) {
@@ -64,12 +65,3 @@ function escapeError(ctx: SourceTree, rel: string, via?: { link: string; target:
   return new TsbuildError('TSB_CONTEXT', `COPY source ${JSON.stringify(rel)} resolves outside ${ctx.description}${how}`);
 }
 
-function lstatOrUndefined(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw err;
-  }
-}

@@ -6,7 +6,8 @@
  * hardlinked. A directory never replaces a non-directory (BuildKit: "cannot copy to
  * non-directory"), nor a file a directory.
  */
-import { chmodSync, constants, copyFileSync, lchownSync, linkSync, lstatSync, lutimesSync, mkdirSync, readlinkSync, symlinkSync, unlinkSync, utimesSync, type Stats } from 'node:fs';
+import { chmodSync, constants, copyFileSync, lchownSync, linkSync, lutimesSync, mkdirSync, readlinkSync, symlinkSync, unlinkSync, utimesSync, type Stats } from 'node:fs';
+import { lstatIfExists } from './lstat-if-exists.js';
 import { TsbuildError } from '../oci/index.js';
 import type { CopySourceEntry } from './copy-source.js';
 import { containerPathOf } from './resolve-in-root.js';
@@ -65,7 +66,7 @@ export class EntryCopier {
   }
 
   private copyDirectory(entry: CopySourceEntry, target: string): void {
-    const existing = lstatOrUndefined(target);
+    const existing = lstatIfExists(target);
     if (existing === undefined) mkdirSync(target, 0o700);
     else if (!existing.isDirectory()) {
       throw new TsbuildError('TSB_COPY_SOURCE', `cannot copy to non-directory: ${containerPathOf(this.root, target)}`);
@@ -90,7 +91,7 @@ export class EntryCopier {
   }
 
   private clearForNonDirectory(target: string): void {
-    const existing = lstatOrUndefined(target);
+    const existing = lstatIfExists(target);
     if (existing === undefined) return;
     if (existing.isDirectory()) {
       throw new TsbuildError('TSB_COPY_SOURCE', `cannot replace directory ${containerPathOf(this.root, target)} with a file`);
@@ -111,11 +112,3 @@ export class EntryCopier {
   }
 }
 
-function lstatOrUndefined(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}

@@ -11,8 +11,8 @@
  *   source directory's mode and times (fsutil `copyDirectoryOnly`), an existing one keeps its own;
  * - a file source into an existing directory becomes `dest/<basename>`, else it is the dest.
  */
-import { lstatSync, type Stats } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
+import { lstatIfExists } from './lstat-if-exists.js';
 import { InternalError, TsbuildError } from '../oci/index.js';
 import { EntryCopier, type CopyMetadata } from './copy-entry.js';
 import { copyXattrs } from './copy-xattrs.js';
@@ -49,7 +49,7 @@ export async function copyIntoRoot(
     const parent = ensureDirInRoot(hostRoot, destIsDir ? destPath : posix.dirname(destPath), options.chown);
     for (const created of parent.created) copier.changed.add(created);
     const destHost = resolveInRootSync(hostRoot, destPath);
-    if (destIsDir && lstatOrUndefined(destHost)?.isDirectory() === false) {
+    if (destIsDir && lstatIfExists(destHost)?.isDirectory() === false) {
       throw new TsbuildError('TSB_COPY_SOURCE', `cannot copy to non-directory: ${containerPathOf(hostRoot, destHost)}`);
     }
     for (const source of sources) copySource(hostRoot, copier, source, destHost, options);
@@ -67,7 +67,7 @@ function copySource(root: string, copier: EntryCopier, source: CopySource, destH
   if (top === undefined || top.rel !== '') {
     throw new InternalError(`copy source ${JSON.stringify(source.name)} does not start with its own entry`);
   }
-  const destStats = lstatOrUndefined(destHost);
+  const destStats = lstatIfExists(destHost);
   if (!source.isDir) {
     const base = posix.basename(source.name);
     if (!isPlainRelative(base)) throw new InternalError(`copy source name ${JSON.stringify(source.name)} has no file name`);
@@ -101,11 +101,3 @@ function isPlainRelative(rel: string): boolean {
   return rel.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }
 
-function lstatOrUndefined(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}

@@ -2,7 +2,8 @@
  * Creating the missing directories of a container path inside a rootfs. Existing components are
  * resolved in root first, so the only directories made are new ones below a real directory.
  */
-import { chmodSync, lchownSync, lstatSync, mkdirSync } from 'node:fs';
+import { lstatIfExists } from './lstat-if-exists.js';
+import { chmodSync, lchownSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { resolveInRootSync } from './resolve-in-root.js';
 
@@ -26,7 +27,7 @@ export function ensureDirInRoot(root: string, containerDir: string, owner?: DirO
   const hostRoot = resolve(root);
   const host = resolveInRootSync(hostRoot, containerDir);
   const missing: string[] = [];
-  for (let path = host; path !== hostRoot && !exists(path); path = dirname(path)) missing.push(path);
+  for (let path = host; path !== hostRoot && !isPresent(path); path = dirname(path)) missing.push(path);
   missing.reverse();
   for (const path of missing) {
     mkdirSync(path);
@@ -36,13 +37,4 @@ export function ensureDirInRoot(root: string, containerDir: string, owner?: DirO
   return { host, created: missing };
 }
 
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
-    throw error;
-  }
-}
+const isPresent = (path: string): boolean => lstatIfExists(path) !== undefined;

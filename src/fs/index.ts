@@ -9,3 +9,4 @@ export { copyIntoRoot, type CopyIntoRootOptions } from './copy-into-root.js';
 export { extractArchive, type ExtractArchiveOptions } from './extract-archive.js';
 export type { CopySource, CopySourceEntry } from './copy-source.js';
 export { readXattrs, type XattrTable } from './read-xattrs.js';
+export { lstatIfExists } from './lstat-if-exists.js';

@@ -5,6 +5,7 @@
  * lower/parent layers"), so removal spares whatever the layer has written — before or after the
  * marker in the tar — and the result is the same for either order.
  */
+import { lstatIfExists } from './lstat-if-exists.js';
 import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -36,7 +37,7 @@ export type KeepPredicate = (hostPath: string) => boolean;
  */
 export function removeLower(hostPath: string, keep: KeepPredicate): number {
   if (!keep(hostPath)) {
-    if (!exists(hostPath)) return 0;
+    if (!isPresent(hostPath)) return 0;
     rmSync(hostPath, { recursive: true, force: true });
     return 1;
   }
@@ -58,11 +59,4 @@ export function clearLowerChildren(hostDir: string, keep: KeepPredicate): number
   return removed;
 }
 
-function exists(hostPath: string): boolean {
-  try {
-    lstatSync(hostPath);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const isPresent = (path: string): boolean => lstatIfExists(path) !== undefined;
