@@ -48,8 +48,10 @@ describe('multi-stage builds (e2e)', () => {
     expect(lstatSync(at('copied/hard.txt')).ino).toBe(lstatSync(at('copied/hello.txt')).ino);
     expect(lstatSync(at('copied/hello.txt')).nlink).toBe(2);
     expect(readlinkSync(at('copied/sym'))).toBe('hello.txt');
-    // COPY gives 0:0 without --chown, whatever the source's owner.
-    expect([lstatSync(at('copied/sub')).uid, lstatSync(at('copied/sub')).gid]).toEqual([0, 0]);
+    // COPY --from keeps the stage's owners without --chown (BuildKit's mapUserToChowner keeps the
+    // old owner; only build-context files are reset to 0:0, by the client, when they are sent).
+    expect([lstatSync(at('copied/sub')).uid, lstatSync(at('copied/sub')).gid]).toEqual([1000, 1000]);
+    expect([lstatSync(at('copied/hello.txt')).uid, lstatSync(at('copied/hello.txt')).gid]).toEqual([0, 0]);
     expect(existsSync(at('globbed/y.txt'))).toBe(true);
     expect(existsSync(at('globbed/x.log'))).toBe(false);
     // An absolute symlink in a stage resolves inside that stage's rootfs, not the host's.
