@@ -14,18 +14,43 @@ import { posix } from 'node:path';
 import type { CopySource } from '../fs/index.js';
 import { TsbuildError } from '../oci/index.js';
 import type { SourceTree } from './source-tree.js';
+import { excludeEntries } from './exclude-entries.js';
 import { hasWildcard } from './go-glob.js';
+import { ignoreRules, type IgnoreRules } from './ignore-rules.js';
 import { matchWildcards } from './match-wildcards.js';
 import { type ContextPath, resolveInContext } from './resolve-in-context.js';
+import { parentsSource } from './parents-source.js';
 import { isVisible, walkSource } from './walk-source.js';
 
+/** What COPY/ADD flags change in source matching. */
+export interface CopySourceOptions {
+  /** `--exclude` patterns (`.dockerignore` syntax), matched relative to each source. */
+  readonly exclude?: readonly string[];
+  /** `--parents`: each pattern gives its pivot directory holding its matches at their paths. */
+  readonly parents?: boolean;
+}
+
 /** The sources `patterns` name, in pattern order and, within a wildcard, in walk order. */
-export async function resolveCopySources(ctx: SourceTree, patterns: readonly string[]): Promise<CopySource[]> {
+export async function resolveCopySources(ctx: SourceTree, patterns: readonly string[], options: CopySourceOptions = {}): Promise<CopySource[]> {
+  const exclude = ignoreRules(options.exclude ?? []);
+  const matcher = { match: (p: string) => matchPattern(ctx, p), follow: (p: string, path: ContextPath) => followed(ctx, p, path) };
   const sources: CopySource[] = [];
   for (const pattern of patterns) {
-    for (const match of matchPattern(ctx, pattern)) sources.push(sourceFor(ctx, pattern, match));
+    if (options.parents === true) {
+      sources.push(withExclusions(parentsSource(ctx, pattern, matcher), exclude));
+      continue;
+    }
+    for (const match of matchPattern(ctx, pattern)) {
+      // A wildcard's match is itself subject to --exclude, relative to the wildcard's directory (Docker's documented `COPY --exclude=*.txt hom* /d/`).
+      if (match.fromBase !== undefined && exclude.ignores(match.fromBase)) continue;
+      sources.push(withExclusions(sourceFor(ctx, pattern, match), exclude));
+    }
   }
   return sources;
+}
+
+function withExclusions(source: CopySource, rules: IgnoreRules): CopySource {
+  return rules.patterns.length === 0 ? source : { ...source, entries: excludeEntries(source.entries, rules) };
 }
 
 /** A cleaned pattern: its components and whether a trailing `/` demands a directory. */
@@ -44,8 +69,15 @@ function cleanPattern(pattern: string, description: string): CleanPattern {
   return { components: trimmed === '.' ? [] : trimmed.split('/'), mustBeDir };
 }
 
+/** A matched path; `fromBase` is its path below a wildcard's literal directory. */
+interface Match {
+  readonly name: string;
+  readonly path: ContextPath;
+  readonly fromBase?: string;
+}
+
 /** The unfollowed context paths a pattern names, with the path each is reported as. */
-function matchPattern(ctx: SourceTree, pattern: string): { name: string; path: ContextPath }[] {
+function matchPattern(ctx: SourceTree, pattern: string): Match[] {
   const { components, mustBeDir } = cleanPattern(ctx.links === 'rootfs' ? rootfsPattern(pattern) : pattern, ctx.description);
   const firstWild = components.findIndex(hasWildcard);
   const literal = components.slice(0, firstWild < 0 ? components.length : firstWild).join('/');
@@ -59,7 +91,7 @@ function matchPattern(ctx: SourceTree, pattern: string): { name: string; path: C
   if (base === undefined || !base.stats.isDirectory() || !isVisible(ctx, base)) throw notFound(ctx, pattern, literal || '.');
   return matchWildcards(ctx, base, components.slice(firstWild), pattern)
     .filter((path) => !mustBeDir || followed(ctx, pattern, path).stats.isDirectory())
-    .map((path) => ({ name: path.rel, path }));
+    .map((path) => ({ name: path.rel, path, fromBase: base.rel === '' ? path.rel : path.rel.slice(base.rel.length + 1) }));
 }
 
 /** A matched source, its final symlink followed, with its visible tree. */

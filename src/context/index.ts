@@ -1,7 +1,7 @@
 /** context/: the build context — a directory, its ignore rules, and COPY source matching. */
 export { openContext, type BuildContext, type OpenContextOptions } from './build-context.js';
 export { rootfsTree, type SourceTree } from './source-tree.js';
-export { resolveCopySources } from './copy-sources.js';
+export { resolveCopySources, type CopySourceOptions } from './copy-sources.js';
 export { ignoreRules, parseIgnoreFile, type IgnoreRules } from './ignore-rules.js';
 export { archiveCompression } from './archive-source.js';
 export { detectCompression, openDecompressed, type Compression } from './decompress.js';

@@ -12,6 +12,7 @@ const KNOWN = new Set(['escape', 'syntax', 'check']);
 export class DirectiveReader {
   private done = false;
   private readonly seen = new Map<string, string>();
+  private readonly lines = new Map<string, number>();
 
   constructor(private readonly file: string) {}
 
@@ -31,6 +32,12 @@ export class DirectiveReader {
       throw syntaxError(`invalid escape token '${value}' does not match \` or \\`, loc);
     }
     this.seen.set(key, value);
+    this.lines.set(key, lineNo);
+  }
+
+  /** The line a directive was found on (1 when absent). */
+  lineOf(key: string): number {
+    return this.lines.get(key) ?? 1;
   }
 
   /** The escape token in effect now (it changes how later lines continue). */

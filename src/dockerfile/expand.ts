@@ -12,9 +12,10 @@ import { ShellWord } from './shell-lexer.js';
 /** A variable lookup: undefined means unset (an empty string is set). The caller decides scope. */
 export type ExpandEnv = (name: string) => string | undefined;
 
-/** Immutable options: the Dockerfile's escape token (default backslash). */
+/** Immutable options: the Dockerfile's escape token (default backslash); `skipQuotes` keeps quotes as characters (heredoc bodies). */
 export interface ExpandOptions {
   readonly escape?: '\\' | '`';
+  readonly skipQuotes?: boolean;
 }
 
 /** A word expanded, and every variable name it looked up (set or not), for cache keys. */
@@ -30,7 +31,7 @@ export interface WordsExpansion {
 }
 
 function run(word: string, env: ExpandEnv, opts: ExpandOptions): { result: string; words: string[]; used: Set<string> } {
-  const sw = new ShellWord([...word], env, opts.escape ?? '\\');
+  const sw = new ShellWord([...word], env, opts.escape ?? '\\', opts.skipQuotes ?? false);
   try {
     return { ...sw.processStopOn(undefined, false), used: sw.used };
   } catch (err) {

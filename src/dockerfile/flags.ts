@@ -5,16 +5,20 @@
  * yet fail clearly instead of being ignored.
  */
 import { DockerfileError, syntaxError } from './errors.js';
+import type { FeatureName } from './features.js';
 import type { InstructionNode } from './node.js';
 import { didYouMean } from './suggest.js';
 
 /** `string`: `--f=v` once; `strings`: repeatable; `bool`: `--f`, `--f=true|false`. */
 export type FlagKind = 'string' | 'strings' | 'bool';
 
-/** One flag Docker knows for an instruction, and whether tsbuild implements it. */
+/**
+ * One flag Docker knows for an instruction, and whether tsbuild implements it: always, never,
+ * or once the builder turns the named parser feature on.
+ */
 export interface FlagSpec {
   readonly kind: FlagKind;
-  readonly supported: boolean;
+  readonly supported: boolean | FeatureName;
 }
 
 /** An instruction's flags by name (without `--`). */
@@ -55,7 +59,8 @@ export function parseFlags<T extends FlagTable>(node: InstructionNode, table: T)
       const previous = values[name];
       values[name] = spec.kind === 'strings' ? [...(Array.isArray(previous) ? previous : []), value] : value;
     }
-    if (!spec.supported && !node.trigger) {
+    const supported = typeof spec.supported === 'boolean' ? spec.supported : node.features[spec.supported] === true;
+    if (!supported && !node.trigger) {
       throw new DockerfileError('TSB_DOCKERFILE_UNSUPPORTED', `${node.kind} --${name} is not supported yet`, node.loc);
     }
   }

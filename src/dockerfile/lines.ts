@@ -8,13 +8,16 @@
  * comment lines and blank lines are skipped and other lines keep their leading whitespace.
  */
 import { DirectiveReader } from './directives.js';
-import type { Directives } from './types.js';
+import { announcedHeredocs, readHeredocBodies } from './heredoc-body.js';
+import type { Directives, Heredoc } from './types.js';
 
 /** One instruction's text and the lines it spans (1-based, inclusive). */
 export interface LogicalLine {
   readonly text: string;
   readonly line: number;
   readonly endLine: number;
+  /** Heredoc bodies, read only when asked for; `endLine` then includes them. */
+  readonly heredocs?: readonly Heredoc[];
 }
 
 /** The directives and logical lines of a Dockerfile, plus how many physical lines it has. */
@@ -22,6 +25,8 @@ export interface SplitResult {
   readonly directives: Directives;
   readonly lines: readonly LogicalLine[];
   readonly lineCount: number;
+  /** The line of the `# check=` directive, for its errors. */
+  readonly checkLine: number;
 }
 
 const LEADING_SPACE = /^\p{White_Space}+/u;
@@ -39,8 +44,12 @@ function trimContinuation(line: string, escape: string): { text: string; continu
   return { text: before, continues: true };
 }
 
-/** Splits Dockerfile text into directives and logical lines. */
-export function splitLines(text: string, file: string): SplitResult {
+/**
+ * Splits Dockerfile text into directives and logical lines. With `heredocs`, the bodies of
+ * `RUN <<EOF` and the like are consumed and attached to their line; without, body lines stay
+ * ordinary lines (the parser refuses the heredoc line before reaching them).
+ */
+export function splitLines(text: string, file: string, heredocs = false): SplitResult {
   const physical = text.replace(/^\uFEFF/, '').split('\n');
   if (physical.length > 0 && physical[physical.length - 1] === '') physical.pop();
   const directives = new DirectiveReader(file);
@@ -65,7 +74,14 @@ export function splitLines(text: string, file: string): SplitResult {
       joined += part.text;
       continues = part.continues;
     }
-    lines.push({ text: joined, line: start, endLine: i });
+    const markers = heredocs ? announcedHeredocs(joined) : [];
+    if (markers.length === 0) {
+      lines.push({ text: joined, line: start, endLine: i });
+      continue;
+    }
+    const bodies = readHeredocBodies(physical, i, markers, { file, start });
+    i = bodies.next;
+    lines.push({ text: joined, line: start, endLine: i, heredocs: bodies.heredocs });
   }
-  return { directives: directives.result(), lines, lineCount: physical.length };
+  return { directives: directives.result(), lines, lineCount: physical.length, checkLine: directives.lineOf('check') };
 }

@@ -1,6 +1,7 @@
 /** The unit each `instructions/<name>.ts` parser receives: one logical line taken apart. */
 import type { SourceLoc } from './errors.js';
-import type { Instruction } from './types.js';
+import type { ParseFeatures } from './features.js';
+import type { Heredoc, Instruction } from './types.js';
 
 /** One instruction's raw parts, before its own parser gives it a type. */
 export interface InstructionNode {
@@ -21,4 +22,8 @@ export interface InstructionNode {
    * Docker knows but tsbuild cannot run yet are accepted there; unknown ones still fail.
    */
   readonly trigger: boolean;
+  /** The constructs the builder has opted into; flags and heredocs outside them are refused. */
+  readonly features: ParseFeatures;
+  /** The line's heredoc bodies (only read with the `heredocs` feature). */
+  readonly heredocs: readonly Heredoc[];
 }

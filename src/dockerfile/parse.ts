@@ -3,7 +3,9 @@
  * logical line is dispatched to its instruction's parser, then instructions are grouped into
  * stages: ARGs before the first FROM are global, anything else before it is an error.
  */
+import { parseCheckDirective } from './check-directive.js';
 import { syntaxError } from './errors.js';
+import type { ParseOptions } from './features.js';
 import { parseLine } from './instructions/index.js';
 import { splitLines } from './lines.js';
 import type { ArgInstruction, Dockerfile, FromInstruction, Instruction, Stage } from './types.js';
@@ -19,9 +21,19 @@ function closeStage(s: OpenStage): Stage {
   return { index: s.index, ...(name === undefined ? {} : { name }), from: s.from, instructions: s.instructions };
 }
 
-/** Parses a Dockerfile; `file` is the name used in error messages. */
-export function parseDockerfile(text: string, file = 'Dockerfile'): Dockerfile {
-  const { directives, lines, lineCount } = splitLines(text, file);
+/**
+ * Parses a Dockerfile; `file` is the name used in error messages. `options.features` turns on
+ * the typed forms of constructs the builder honours; the rest are refused as unsupported.
+ */
+export function parseDockerfile(text: string, file = 'Dockerfile', options: ParseOptions = {}): Dockerfile {
+  const features = options.features ?? {};
+  const split = splitLines(text, file, features.heredocs === true);
+  const { lines, lineCount } = split;
+  const check = split.directives.check;
+  const directives =
+    features.checks === true && check !== undefined
+      ? { ...split.directives, checks: parseCheckDirective(check, { file, line: split.checkLine, endLine: split.checkLine }) }
+      : split.directives;
   if (lines.length === 0) {
     const line = Math.max(lineCount, 1);
     throw syntaxError('file with no instructions', { file, line, endLine: line });
@@ -31,7 +43,8 @@ export function parseDockerfile(text: string, file = 'Dockerfile'): Dockerfile {
   const names = new Map<string, number>();
   for (const logical of lines) {
     const loc = { file, line: logical.line, endLine: logical.endLine };
-    const ins = parseLine(logical.text, loc, directives.escape);
+    const extras = logical.heredocs === undefined ? { features } : { features, heredocs: logical.heredocs };
+    const ins = parseLine(logical.text, loc, directives.escape, false, extras);
     const current = stages[stages.length - 1];
     if (ins.kind === 'FROM') {
       if (ins.name !== undefined) {

@@ -27,6 +27,8 @@ export class ShellWord {
     private readonly chars: readonly string[],
     private readonly env: ExpandEnv,
     private readonly escape: string,
+    /** BuildKit's `SkipProcessQuotes`: quotes are ordinary characters (heredoc bodies). */
+    private readonly skipQuotes = false,
   ) {}
 
   private peek(): string | undefined {
@@ -52,7 +54,7 @@ export class ShellWord {
           this.next();
           return { result, words: words.done() };
         }
-        if (ch === '$' || ch === "'" || ch === '"') {
+        if (ch === '$' || (!this.skipQuotes && (ch === "'" || ch === '"'))) {
           const part = ch === '$' ? this.dollar() : ch === "'" ? this.singleQuote() : this.doubleQuote();
           result += part;
           if (ch === '$') words.addString(part);

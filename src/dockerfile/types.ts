@@ -3,7 +3,10 @@
  * raw, UNEXPANDED words of the source (quotes included where Docker keeps them until
  * expansion); the builder expands them later with the stage's env, as BuildKit does.
  */
+import type { CheckDirective } from './check-directive.js';
 import type { SourceLoc } from './errors.js';
+import type { Heredoc } from './heredoc.js';
+export type { CheckDirective, Heredoc };
 
 /** What every instruction has: its place and its source text (for history `created_by`). */
 interface InstructionBase<K extends string> {
@@ -39,7 +42,16 @@ export interface FromInstruction extends InstructionBase<'FROM'> {
 }
 /** `RUN`: a command run in the stage's rootfs. */
 export interface RunInstruction extends InstructionBase<'RUN'> {
+  /** For a heredoc RUN, the line's command with its markers (`<<EOF`, `python3 <<PY`). */
   readonly command: CommandForm;
+  /** With the `heredocs` feature: the bodies, in the order of their markers. */
+  readonly heredocs?: readonly Heredoc[];
+  /** With `runMounts`: each `--mount` value, raw; `parseRunMount` types it after expansion. */
+  readonly mounts?: readonly string[];
+  /** With `runNetwork`. */
+  readonly network?: 'default' | 'none' | 'host';
+  /** With `runSecurity`. */
+  readonly security?: 'sandbox' | 'insecure';
 }
 /** `CMD`: the default command of the image. */
 export interface CmdInstruction extends InstructionBase<'CMD'> {
@@ -53,13 +65,32 @@ export interface EntrypointInstruction extends InstructionBase<'ENTRYPOINT'> {
 export interface CopyInstruction extends InstructionBase<'COPY'> {
   readonly sources: readonly string[];
   readonly dest: string;
-  readonly flags: { readonly from?: string; readonly chown?: string; readonly chmod?: string };
+  readonly flags: {
+    readonly from?: string;
+    readonly chown?: string;
+    readonly chmod?: string;
+    readonly link?: boolean;
+    readonly parents?: boolean;
+    readonly exclude?: readonly string[];
+  };
+  /** With `heredocs`: files to create, named by `name` (their words are not in `sources`). */
+  readonly heredocs?: readonly Heredoc[];
 }
 /** `ADD`: like COPY, plus URLs and archives. */
 export interface AddInstruction extends InstructionBase<'ADD'> {
   readonly sources: readonly string[];
   readonly dest: string;
-  readonly flags: { readonly chown?: string; readonly chmod?: string };
+  readonly flags: {
+    readonly chown?: string;
+    readonly chmod?: string;
+    readonly link?: boolean;
+    readonly exclude?: readonly string[];
+    readonly checksum?: string;
+    readonly keepGitDir?: boolean;
+    readonly unpack?: boolean;
+  };
+  /** With `heredocs`: files to create, named by `name` (their words are not in `sources`). */
+  readonly heredocs?: readonly Heredoc[];
 }
 /** `ENV`: environment variables of the image. */
 export interface EnvInstruction extends InstructionBase<'ENV'> {
@@ -157,6 +188,8 @@ export interface Directives {
   readonly escape: '\\' | '`';
   readonly syntax?: string;
   readonly check?: string;
+  /** With the `checks` feature: `check` parsed (BuildKit's linter directive). */
+  readonly checks?: CheckDirective;
 }
 
 /** A parsed Dockerfile. `globalArgs` are the ARGs before the first FROM. */

@@ -48,6 +48,9 @@ export class DegradedIsolation implements Isolation {
 
   async run(spec: RunSpec): Promise<RunResult> {
     checkSpec(spec);
+    if ((spec.mounts ?? []).length > 0) {
+      throw new TsbuildError('TSB_SANDBOX', 'RUN mounts need a mount namespace, which the degraded sandbox cannot make (use the chroot, userns or rootless isolation)');
+    }
     if (spec.network === 'none') {
       throw new TsbuildError('TSB_RUN_FAILED', 'RUN --network=none needs a network namespace, which the degraded sandbox cannot make');
     }

@@ -20,11 +20,12 @@ import { TsbuildError } from '../oci/index.js';
 import type { HostTools } from './host-tools.js';
 import type { IdMapper } from './id-maps.js';
 import { startNamespaced } from './namespace-process.js';
-import { prepareMountPoints } from './mount-points.js';
+import { MOUNT_POINTS, prepareMountPoints } from './mount-points.js';
 import { createRunFiles } from './run-files.js';
 import { checkSpec, interpret, readCapped, type Outcome } from './run-outcome.js';
-import { sandboxArgs } from './sandbox-script.js';
+import { sandboxArgs, type SandboxFiles } from './sandbox-script.js';
 import type { Isolation, RunResult, RunSpec } from './types.js';
+import { planUserMounts } from './user-mounts.js';
 
 /** The parts that differ between the namespace strategies. */
 export interface NamespaceStrategy {
@@ -55,13 +56,15 @@ export class NamespaceIsolation implements Isolation {
     spec.signal?.throwIfAborted();
     const root = resolve(spec.root);
     await using files = await createRunFiles(this.strategy.scratchDir);
-    const mounts = await prepareMountPoints(root, this.logger, this.tools);
+    const user = await planUserMounts(root, spec.mounts ?? []);
+    const mounts = await prepareMountPoints(root, this.logger, this.tools, [...MOUNT_POINTS, ...user.points]);
     let outcome: Outcome;
     try {
-      outcome = await this.spawnSandbox(spec, root, {
+      const bound = {
         resolvConf: mounts.bindable.has('/etc/resolv.conf') ? files.resolvConf : null,
         hosts: mounts.bindable.has('/etc/hosts') ? files.hosts : null,
-      });
+      };
+      outcome = await this.spawnSandbox(spec, root, bound, user.args);
     } finally {
       await mounts.restore();
     }
@@ -86,9 +89,9 @@ export class NamespaceIsolation implements Isolation {
     }
   }
 
-  private async spawnSandbox(spec: RunSpec, root: string, files: { resolvConf: string | null; hosts: string | null }): Promise<Outcome> {
+  private async spawnSandbox(spec: RunSpec, root: string, files: SandboxFiles, userMounts: readonly string[]): Promise<Outcome> {
     const ns = { userNamespace: this.strategy.mapper !== null, setGroups: this.strategy.mapper?.canSetGroups ?? true };
-    const args = sandboxArgs(this.tools, this.strategy.boundingSet, spec, root, files, ns);
+    const args = sandboxArgs(this.tools, this.strategy.boundingSet, spec, root, files, ns, userMounts);
     const sandbox = await startNamespaced(this.tools, args, ['ignore', 'pipe', 'pipe', 'pipe'], this.strategy.mapper);
     const { child } = sandbox;
     spec.signal?.addEventListener('abort', sandbox.kill, { once: true });

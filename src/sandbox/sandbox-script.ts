@@ -18,6 +18,7 @@
  */
 import type { HostTools } from './host-tools.js';
 import type { RunSpec } from './types.js';
+import { USER_MOUNTS_SCRIPT } from './user-mounts.js';
 
 /**
  * Waits for the namespace's init and ends the same way: its exit code, or killed by its signal.
@@ -84,7 +85,7 @@ if ! mount -n -t sysfs -o ro,nosuid,nodev,noexec sysfs "$root/sys" 2>/dev/null; 
 fi
 if [ -n "$resolv" ]; then mount -n --bind "$resolv" "$root/etc/resolv.conf"; fi
 if [ -n "$hosts" ]; then mount -n --bind "$hosts" "$root/etc/hosts"; fi
-exec 2>&4 4>&-
+${USER_MOUNTS_SCRIPT}exec 2>&4 4>&-
 exec "$@"
 `;
 
@@ -154,8 +155,8 @@ function reaper(tools: HostTools, ns: NamespaceOptions): string[] {
   return [tools.perl, '-e', REAPER_SCRIPT, '--', ns.userNamespace ? String(SYNC_FD) : ''];
 }
 
-/** The unshare argument vector for one RUN. */
-export function sandboxArgs(tools: HostTools, boundingSet: string, spec: RunSpec, root: string, files: SandboxFiles, ns: NamespaceOptions): string[] {
+/** The unshare argument vector for one RUN; `userMounts` is `planUserMounts`'s `args`. */
+export function sandboxArgs(tools: HostTools, boundingSet: string, spec: RunSpec, root: string, files: SandboxFiles, ns: NamespaceOptions, userMounts: readonly string[] = ['0']): string[] {
   const groups = !ns.setGroups ? [] : spec.groups.length === 0 ? ['--clear-groups'] : ['--groups', spec.groups.join(',')];
   return [
     ...unshareFlags(ns, spec.network),
@@ -170,6 +171,7 @@ export function sandboxArgs(tools: HostTools, boundingSet: string, spec: RunSpec
     files.hosts ?? '',
     tools.perl,
     spec.network === 'none' ? LOOPBACK_SCRIPT : '',
+    ...userMounts,
     tools.setpriv,
     ...groups,
     '--bounding-set',

@@ -4,6 +4,17 @@
  */
 import type { Writable } from 'node:stream';
 
+/**
+ * A mount for one RUN, inside the rootfs at `target` (a container path; symlinks in it resolve
+ * inside the rootfs). Mount points the rootfs lacks are created and removed afterwards, so a
+ * snapshot never sees them. The builder composes RUN --mount from these: a secret is a
+ * read-only bind of a temp file, a cache a bind of a persistent host directory, a `rw` bind of
+ * the context a bind of a throwaway copy (BuildKit discards its writes).
+ */
+export type RunMount =
+  | { readonly kind: 'bind'; /** Host path, file or directory. */ readonly source: string; readonly target: string; readonly readonly: boolean }
+  | { readonly kind: 'tmpfs'; readonly target: string; readonly sizeBytes?: number };
+
 /** One RUN command to execute against a rootfs directory. */
 export interface RunSpec {
   /** Host path of the rootfs. */
@@ -18,8 +29,10 @@ export interface RunSpec {
   readonly gid: number;
   /** Supplementary groups, exactly (an empty list means none). */
   readonly groups: readonly number[];
-  /** `none`: a fresh network namespace with only `lo`, up. */
-  readonly network: 'default' | 'none';
+  /** `none`: a fresh network namespace with only `lo`, up; `default` and `host`: the host's. */
+  readonly network: 'default' | 'none' | 'host';
+  /** Mounted in order after the sandbox's own; not supported by the `degraded` strategy. */
+  readonly mounts?: readonly RunMount[];
   readonly stdout: Writable;
   readonly stderr: Writable;
   /** Aborting kills every process of the command; `run` then rejects with the signal's reason. */

@@ -1,14 +1,16 @@
 /**
  * The instruction dispatcher: keyword to parser, exhaustive over `Instruction['kind']`.
- * Heredocs are rejected here, before any parser could read `<<EOF` as an argument.
+ * Heredocs are rejected here, before any parser could read `<<EOF` as an argument, unless the
+ * builder turned the `heredocs` feature on and the line splitter read their bodies.
  */
 import { DockerfileError, type SourceLoc, syntaxError } from '../errors.js';
+import type { ParseFeatures } from '../features.js';
 import { findHeredoc } from '../heredoc.js';
 import { parseJsonArray } from '../json-array.js';
 import type { InstructionNode } from '../node.js';
 import { splitCommand } from '../split-command.js';
 import { didYouMean } from '../suggest.js';
-import type { Instruction } from '../types.js';
+import type { Heredoc, Instruction } from '../types.js';
 import { parseAdd } from './add.js';
 import { parseArg } from './arg.js';
 import { parseCmd } from './cmd.js';
@@ -30,6 +32,12 @@ import { parseWorkdir } from './workdir.js';
 
 type Parser = (node: InstructionNode) => Instruction;
 
+/** What a line carries besides its text: the features on, and its heredoc bodies if read. */
+export interface LineExtras {
+  readonly features?: ParseFeatures;
+  readonly heredocs?: readonly Heredoc[];
+}
+
 const PARSERS: { readonly [K in Instruction['kind']]: Parser } = {
   FROM: parseFrom,
   RUN: parseRun,
@@ -47,7 +55,8 @@ const PARSERS: { readonly [K in Instruction['kind']]: Parser } = {
   STOPSIGNAL: parseStopsignal,
   HEALTHCHECK: parseHealthcheck,
   SHELL: parseShell,
-  ONBUILD: (node) => parseOnbuild(node, (text) => parseLine(text, node.loc, node.escape, true)),
+  ONBUILD: (node) =>
+    parseOnbuild(node, (text) => parseLine(text, node.loc, node.escape, true, { features: node.features })),
   MAINTAINER: parseMaintainer,
 };
 
@@ -58,18 +67,30 @@ function isKind(name: string): name is Instruction['kind'] {
 }
 
 /** Parses one logical line into its typed instruction. `trigger` is set inside ONBUILD. */
-export function parseLine(text: string, loc: SourceLoc, escape: '\\' | '`', trigger = false): Instruction {
+export function parseLine(
+  text: string,
+  loc: SourceLoc,
+  escape: '\\' | '`',
+  trigger = false,
+  extras: LineExtras = {},
+): Instruction {
   const { keyword, flags, rest } = splitCommand(text);
   const kind = keyword.toUpperCase();
   if (!isKind(kind)) {
     throw syntaxError(`unknown instruction: ${keyword}${didYouMean(keyword, Object.keys(PARSERS))}`, loc);
   }
-  if (HEREDOC_KINDS.has(kind) && !parseJsonArray(rest).ok) {
+  const features = extras.features ?? {};
+  const heredocs = features.heredocs === true ? (extras.heredocs ?? []) : [];
+  if (heredocs.length === 0 && HEREDOC_KINDS.has(kind) && !parseJsonArray(rest).ok) {
     const heredoc = findHeredoc(text);
     if (heredoc !== undefined) {
       throw new DockerfileError('TSB_DOCKERFILE_UNSUPPORTED', `${kind} with a heredoc (${heredoc}) is not supported yet`, loc);
     }
   }
-  const node: InstructionNode = { kind, keyword, flags, rest, original: text, loc, escape, trigger };
+  if (heredocs.length > 0 && kind === 'ONBUILD') {
+    // The image config records a trigger as one line; its body would be lost (BuildKit loses it too).
+    throw new DockerfileError('TSB_DOCKERFILE_UNSUPPORTED', 'ONBUILD with a heredoc is not supported', loc);
+  }
+  const node: InstructionNode = { kind, keyword, flags, rest, original: text, loc, escape, trigger, features, heredocs };
   return PARSERS[kind](node);
 }
