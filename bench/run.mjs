@@ -52,6 +52,15 @@ function tsbuildCase(fixture, base) {
   return timed(process.execPath, [TSBUILD, '-c', join(ROOT, 'bench/fixtures', fixture), '--no-push', '--oci-layout-path', out, '--build-arg', `BASE=${base}`]);
 }
 
+/** A cold build into a fresh cache repository, then the same build warm: `--cache`, registry store. */
+function cacheCase(host, base, n) {
+  const args = [TSBUILD, '-c', join(ROOT, 'bench/fixtures/cache-slow'), '-f', join(ROOT, 'bench/fixtures/cache-slow/Dockerfile'), '--build-arg', `BASE=${base}`,
+    '--cache', '--cache-repo', `${host}/bench/cache-slow-${n}/cache`];
+  const cold = timed(process.execPath, [...args, '-d', `${host}/bench/cache-slow-${n}:cold`]);
+  const warm = timed(process.execPath, [...args, '-d', `${host}/bench/cache-slow-${n}:warm`]);
+  return { cold, warm };
+}
+
 function buildahCase(fixture, base) {
   const store = join(work, `buildah-${Math.random()}`);
   try {
@@ -85,6 +94,12 @@ try {
     const ref = haveBuildah ? median(Array.from({ length: RUNS }, () => buildahCase(fixture, base))) : NaN;
     console.log(`${fixture.padEnd(12)} ${ts.toFixed(2).padStart(9)}   ${Number.isNaN(ref) ? '      -' : ref.toFixed(2).padStart(9)}   ${Number.isNaN(ref) ? '-' : (ts / ref).toFixed(2)}`);
   }
+  // The layer cache: each run builds cold into a fresh cache repository, then warm from it.
+  const pairs = Array.from({ length: RUNS }, (_, i) => cacheCase(registry.host, base, i));
+  const cold = median(pairs.map((p) => p.cold));
+  const warm = median(pairs.map((p) => p.warm));
+  console.log('case         cold s      warm s      warm/cold (target <= 0.10)');
+  console.log(`${'cache-slow'.padEnd(12)} ${cold.toFixed(2).padStart(9)}   ${warm.toFixed(2).padStart(9)}   ${(warm / cold).toFixed(3)}`);
 } finally {
   registry.stop();
   rmSync(work, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { PREDEFINED_ARGS } from './arg-scope.js';
 import { locate } from './locate-error.js';
 import { CopyFromTrees } from './copy-from.js';
 import { platformArgs, stageGlobals } from './platform-args.js';
+import { planCache } from './cache-plan.js';
 
 /** Builds the target stage of the request's Dockerfile. */
 export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Image> {
@@ -27,10 +28,26 @@ export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Im
   const context = await openContext(req.contextDir, { dockerfilePath: req.dockerfilePath });
   const created = new Date(req.sourceDateEpoch === undefined ? Date.now() : req.sourceDateEpoch * 1000).toISOString();
   const images = new Map<number, Image>();
+  deps = { ...deps, pullImage: memoizedPull(deps.pullImage) };
   const trees = new CopyFromTrees({ pullImage: deps.pullImage, platform: req.platform, workDir: deps.workDir, logger: deps.logger });
+  const escape = dockerfile.directives.escape;
+  const expandGlobal = (word: string) => expand(word, (name) => globals.get(name), { escape }).value;
+  const cachePlan =
+    deps.cache &&
+    (await planCache({
+      stages: plan.stages,
+      baseImage: (stage) => baseImage(stage, images, req, deps, expandGlobal),
+      imageDigest: async (ref) => (await deps.pullImage(parseReference(ref), req.platform)).digest(),
+      globalArgs: globals,
+      context,
+      escape,
+      req,
+      deps,
+      cache: deps.cache,
+    }));
   const consumed = new Set<string>([...globals.keys(), ...PREDEFINED_ARGS]);
   for (const stage of plan.stages) {
-    const base = await baseImage(stage, images, req, deps, (word) => expand(word, (name) => globals.get(name), { escape: dockerfile.directives.escape }).value).catch(
+    const base = await baseImage(stage, images, req, deps, expandGlobal).catch(
       (err: unknown) => {
         throw locate(err, stage.from);
       },
@@ -43,7 +60,8 @@ export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Im
         context,
         copyFrom: (from, s) => trees.tree(from, s.copyFrom.get(from)),
         created,
-        escape: dockerfile.directives.escape,
+        escape,
+        ...(cachePlan ? { keys: cachePlan.keys.get(stage.index) ?? [], hits: cachePlan.hits } : {}),
       },
       req,
       deps,
@@ -57,6 +75,25 @@ export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Im
   const target = images.get(plan.target.index);
   if (!target) throw new InternalError(`target stage ${plan.target.index} was not built`);
   return req.labels.length === 0 ? target : withLabels(target, req.labels);
+}
+
+/**
+ * One pull per reference for the whole build: the cache plan and the stages ask for the same
+ * bases, and a tag must resolve to one digest for both.
+ */
+function memoizedPull(pull: BuildDeps['pullImage']): BuildDeps['pullImage'] {
+  const pulls = new Map<string, Promise<Image>>();
+  return (ref, platform) => {
+    const id = JSON.stringify([ref, platform]);
+    let image = pulls.get(id);
+    if (image === undefined) {
+      image = pull(ref, platform);
+      pulls.set(id, image);
+      // A failed pull may be retried by a later caller.
+      image.catch(() => pulls.delete(id));
+    }
+    return image;
+  };
 }
 
 async function baseImage(

@@ -7,6 +7,7 @@ import { diffScans, layerTar, scanTree, updateScan, type ChangeSet, type Scan } 
 import { writeLayer, type Layer } from '../image/index.js';
 import { InternalError, type ContainerConfig, type History } from '../oci/index.js';
 import type { StepResult } from './types.js';
+import type { LazyRootfs } from './stage-rootfs.js';
 
 /** What a stage has produced so far. */
 export interface StageProgress {
@@ -20,7 +21,7 @@ export interface StageProgress {
 }
 
 export interface CommitOptions {
-  readonly rootfs: () => Promise<string>;
+  readonly rootfs: LazyRootfs;
   readonly layersDir: string;
   readonly layerMediaType: string;
   /** History timestamp (ISO) and the mtime clamp for layer entries, when reproducible. */
@@ -37,6 +38,7 @@ export async function commitStep(
 ): Promise<StageProgress> {
   const config = result.config;
   if (result.kind === 'config') return withHistory(progress, config, { created: opts.created, created_by: createdBy, empty_layer: true });
+  if (result.kind === 'cached') return commitCached(progress, result.layer, config, createdBy, opts);
   const root = await opts.rootfs();
   let changes: ChangeSet;
   let scan: Scan | undefined;
@@ -56,6 +58,19 @@ export async function commitStep(
   const layer = await writeLayer(tar, { dir: opts.layersDir, mediaType: opts.layerMediaType });
   const history: History = { created: opts.created, created_by: createdBy };
   return { ...next, config, history: [...next.history, history], layers: [...next.layers, { layer, history }] };
+}
+
+/**
+ * A cache hit: the saved layer goes into the image as it is and is queued on the rootfs (applied
+ * only when a later step needs files). The last scan no longer describes the rootfs, so it is
+ * dropped and the next RUN takes a fresh baseline.
+ */
+function commitCached(progress: StageProgress, layer: Layer | null, config: ContainerConfig, createdBy: string, opts: CommitOptions): StageProgress {
+  if (layer === null) return withHistory(progress, config, { created: opts.created, created_by: createdBy, empty_layer: true });
+  opts.rootfs.queue(layer);
+  const { scan: _stale, ...rest } = progress;
+  const history: History = { created: opts.created, created_by: createdBy };
+  return { ...rest, config, history: [...rest.history, history], layers: [...rest.layers, { layer, history }] };
 }
 
 function withHistory(progress: StageProgress, config: ContainerConfig, entry: History): StageProgress {

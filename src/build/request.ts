@@ -8,6 +8,18 @@ import type { Image } from '../image/index.js';
 import type { Platform, Reference } from '../oci/index.js';
 import type { RegistryClient } from '../registry/index.js';
 import type { Isolation } from '../sandbox/index.js';
+import type { BackgroundWriter, LayerCache } from '../cache/index.js';
+
+/** The layer cache a build uses (`--cache`). */
+export interface BuildCache {
+  readonly store: LayerCache;
+  /** Saves the results of steps that missed, in the background; absent with `--no-push-cache`. */
+  readonly writer?: BackgroundWriter;
+  /** RUN steps are looked up and saved (`--cache-run-layers`). */
+  readonly runLayers: boolean;
+  /** COPY and ADD steps are looked up and saved (`--cache-copy-layers`). */
+  readonly copyLayers: boolean;
+}
 
 export interface BuildRequest {
   readonly contextDir: string;
@@ -43,4 +55,6 @@ export interface BuildDeps {
   /** Probed on first RUN, so builds without RUN need no privileges. */
   readonly isolation: () => Promise<Isolation>;
   readonly output: { readonly stdout: Writable; readonly stderr: Writable };
+  /** The layer cache; absent when the build is not cached. */
+  readonly cache?: BuildCache;
 }

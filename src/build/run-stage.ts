@@ -6,17 +6,20 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { SourceTree } from '../context/index.js';
-import { expand, expandWords, parseTrigger, type Instruction, type PlannedStage } from '../dockerfile/index.js';
+import { parseTrigger, type Instruction, type PlannedStage } from '../dockerfile/index.js';
+import type { CachedLayer, CacheKey } from '../cache/index.js';
 import type { Image } from '../image/index.js';
 import { mediaTypesFor, type ContainerConfig, type ImageConfig } from '../oci/index.js';
 import type { BuildContext } from '../context/index.js';
-import { ArgScope, envLookup } from './arg-scope.js';
+import { ArgScope } from './arg-scope.js';
 import { commitStep, ensureBaseline, type StageProgress } from './commit-step.js';
 import { dispatch } from './instructions/index.js';
 import { locate } from './locate-error.js';
 import type { BuildDeps, BuildRequest } from './request.js';
-import { lazyRootfs } from './stage-rootfs.js';
-import type { StepContext } from './types.js';
+import { lazyRootfs, type LazyRootfs } from './stage-rootfs.js';
+import type { StepResult } from './types.js';
+import { stepContext } from './step-context.js';
+import { cacheableConfig, isCacheable } from './step-key.js';
 import { historyText } from './history-text.js';
 import { formatBytes } from './format-bytes.js';
 
@@ -31,6 +34,9 @@ export interface StageInput {
   readonly created: string;
   /** The Dockerfile's escape character (`# escape=`). */
   readonly escape: '\\' | '`';
+  /** Per instruction (triggers first), the cache key to use; absent when the build is not cached. */
+  readonly keys?: readonly (CacheKey | undefined)[];
+  readonly hits?: ReadonlyMap<CacheKey, CachedLayer>;
 }
 
 /** What a finished stage hands on: its progress (config, history, new layers) and base. */
@@ -42,14 +48,14 @@ export interface StageOutput {
   /** `author`, from MAINTAINER or the base image. */
   readonly author?: string;
   /** The stage's rootfs, extracted on first call (for later stages that read from it). */
-  readonly rootfs: () => Promise<string>;
+  readonly rootfs: LazyRootfs;
 }
 
 /**
  * The base's ONBUILD triggers, parsed, and the config the stage starts from: BuildKit runs the
  * triggers right after FROM and does not hand them on (the child's `OnBuild` starts empty).
  */
-function inheritedTriggers(stage: PlannedStage, config: ContainerConfig): { triggers: Instruction[]; config: ContainerConfig } {
+export function inheritedTriggers(stage: PlannedStage, config: ContainerConfig): { triggers: Instruction[]; config: ContainerConfig } {
   const { OnBuild, ...rest } = config;
   return { triggers: (OnBuild ?? []).map((t) => parseTrigger(t, stage.from.loc)), config: rest };
 }
@@ -85,8 +91,10 @@ export async function runStage(input: StageInput, req: BuildRequest, deps: Build
       scratchDir: dir,
       deps,
     });
+    const key = input.keys?.[i];
+    const hit = key === undefined ? undefined : input.hits?.get(key);
     try {
-      const result = await dispatch(ins, step);
+      const result: StepResult = hit && isCacheable(ins) ? { kind: 'cached', config: cacheableConfig(ins, step), layer: hit.layer } : await dispatch(ins, step);
       if (result.kind === 'config' && result.args) args = result.args;
       if (result.kind === 'config' && result.author !== undefined) author = result.author;
       progress = await commitStep(progress, result, historyText(ins, escape), {
@@ -99,40 +107,16 @@ export async function runStage(input: StageInput, req: BuildRequest, deps: Build
     } catch (err) {
       throw locate(err, ins);
     }
+    if (key !== undefined && hit === undefined) {
+      // A miss: the step ran; what it produced (a layer, or nothing) is saved off the critical path.
+      const layer = progress.layers.length > layersBefore ? progress.layers.at(-1)!.layer : null;
+      deps.cache?.writer?.save(key, layer, { created: new Date() });
+    }
     if (ins.kind === 'CMD') cmdSet = true;
     // One line per step with its time and what it produced, for Jenkins consoles.
     const added = progress.layers.length > layersBefore ? await progress.layers.at(-1)!.layer.size() : undefined;
-    logger.info(`${label} done in ${((Date.now() - started) / 1000).toFixed(2)} s${added === undefined ? '' : `, layer ${formatBytes(added)}`}`);
+    const cached = key === undefined ? '' : hit ? ' (cache hit)' : ' (cache miss)';
+    logger.info(`${label} done in ${((Date.now() - started) / 1000).toFixed(2)} s${added === undefined ? '' : `, layer ${formatBytes(added)}`}${cached}`);
   }
   return { base, baseConfig, progress, argNames: args.names(), rootfs, ...(author === undefined ? {} : { author }) };
-}
-
-interface StepEnvironment {
-  readonly escape: '\\' | '`';
-  readonly rootfs: () => Promise<string>;
-  readonly beforeChanges: () => Promise<void>;
-  readonly context: BuildContext;
-  readonly copyFromTree: (from: string) => Promise<SourceTree>;
-  readonly scratchDir: string;
-  readonly deps: BuildDeps;
-}
-
-function stepContext(config: ContainerConfig, args: ArgScope, cmdSet: boolean, env: StepEnvironment): StepContext {
-  const lookup = envLookup(config.Env, args);
-  return {
-    config,
-    args,
-    cmdSetInStage: cmdSet,
-    expand: (word) => expand(word, lookup, { escape: env.escape }).value,
-    expandWords: (word) => expandWords(word, lookup, { escape: env.escape }).values,
-    rootfs: env.rootfs,
-    beforeChanges: env.beforeChanges,
-    shell: config.Shell && config.Shell.length > 0 ? config.Shell : ['/bin/sh', '-c'],
-    context: env.context,
-    copyFromTree: env.copyFromTree,
-    scratchDir: env.scratchDir,
-    isolation: env.deps.isolation,
-    logger: env.deps.logger,
-    output: env.deps.output,
-  };
 }

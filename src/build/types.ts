@@ -6,6 +6,7 @@
 import type { Writable } from 'node:stream';
 import type { Instruction } from '../dockerfile/index.js';
 import type { ContainerConfig } from '../oci/index.js';
+import type { Layer } from '../image/index.js';
 import type { Logger } from '../log/index.js';
 import type { BuildContext, SourceTree } from '../context/index.js';
 import type { Isolation } from '../sandbox/index.js';
@@ -18,7 +19,9 @@ export type StepResult =
   /** The handler knows exactly which container paths it wrote (COPY, WORKDIR). */
   | { readonly kind: 'files'; readonly config: ContainerConfig; readonly paths: readonly string[] }
   /** Anything may have changed (RUN): scan and diff. */
-  | { readonly kind: 'scan'; readonly config: ContainerConfig };
+  | { readonly kind: 'scan'; readonly config: ContainerConfig }
+  /** A cache hit: the step did not run; its layer (or none) is reused as it was saved. */
+  | { readonly kind: 'cached'; readonly config: ContainerConfig; readonly layer: Layer | null };
 
 /** Everything a handler may use. */
 export interface StepContext {

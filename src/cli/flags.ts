@@ -12,7 +12,7 @@ export interface FlagSpec {
   readonly short?: string;
   readonly kind: FlagKind;
   readonly help: string;
-  /** The value used when the flag is absent (strings only; lists default to []). */
+  /** The value used when the flag is absent (strings; `'true'` for a boolean that defaults to on; lists default to []). */
   readonly default?: string;
   readonly valueName?: string;
   /** An environment variable whose value is added to a list flag's values (kaniko's KANIKO_*). */
@@ -55,5 +55,12 @@ export const FLAGS: { readonly [K in keyof BuildOptions]-?: FlagSpec | null } = 
   pushIgnoreImmutableTagErrors: { long: 'push-ignore-immutable-tag-errors', kind: 'bool', help: 'treat a registry refusing to overwrite an immutable tag as success' },
   isolation: { long: 'isolation', kind: 'string', default: 'auto', valueName: 'mode', help: 'RUN isolation: auto (the strongest this process may use), chroot, userns, rootless or degraded' },
   cleanup: { long: 'cleanup', kind: 'bool', help: "accepted for kaniko's flag: the work directory is always removed when the build ends" },
+  cache: { long: 'cache', kind: 'bool', help: 'reuse layers of earlier builds from the cache repository, and save new ones there' },
+  cacheRepo: { long: 'cache-repo', kind: 'string', valueName: 'repo', help: 'repository of the layer cache (default <first destination>/cache); oci:/path for a local OCI layout' },
+  cacheTtl: { long: 'cache-ttl', kind: 'string', default: '336h', valueName: 'duration', help: 'cached layers older than this are not used (Go duration: 336h, 30m)' },
+  cacheCopyLayers: { long: 'cache-copy-layers', kind: 'bool', default: 'true', help: 'cache COPY and ADD layers too (keyed by the content of their sources; --cache-copy-layers=false to disable)' },
+  cacheRunLayers: { long: 'cache-run-layers', kind: 'bool', default: 'true', help: 'cache RUN layers (--cache-run-layers=false to disable)' },
+  noPushCache: { long: 'no-push-cache', kind: 'bool', help: 'use the cache but do not save new layers to it' },
+  cacheDir: { long: 'cache-dir', kind: 'string', valueName: 'dir', help: "base images stored by 'tsbuild warmer'; used before pulling, without network when the digest is known" },
   ignorePaths: { long: 'ignore-path', kind: 'list', valueName: 'path', help: "accepted for kaniko's flag: tsbuild never snapshots its own filesystem, so there is nothing to ignore" },
 };

@@ -10,6 +10,7 @@ import { createLogger, formatError, silentLogger, type Logger } from '../log/ind
 import { TsbuildError } from '../oci/index.js';
 import { parseArgs } from './parse-args.js';
 import { runBuild } from './run-build.js';
+import { runWarmer } from './run-warmer.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -21,8 +22,13 @@ async function main(): Promise<number> {
   let workDir: string | undefined;
   try {
     const parsed = parseArgs(process.argv.slice(2), { env: process.env, isTTY: process.stderr.isTTY === true, version: version() });
-    if (parsed.kind !== 'build') {
+    if (parsed.kind === 'help' || parsed.kind === 'version') {
       process.stdout.write(`${parsed.text}\n`);
+      return 0;
+    }
+    if (parsed.kind === 'warmer') {
+      logger = createLogger({ format: parsed.options.logFormat, level: parsed.options.verbosity, destination: 2 });
+      await runWarmer(parsed.options, { env: process.env, cwd: process.cwd(), logger });
       return 0;
     }
     const { options } = parsed;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ISOLATION_MODES } from '../sandbox/index.js';
+import { parseGoDuration } from '../dockerfile/index.js';
 
 export const LOG_FORMATS = ['text', 'color', 'json'] as const;
 export const VERBOSITIES = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'panic'] as const;
@@ -44,7 +45,20 @@ export const BuildOptionsSchema = z.object({
   isolation: z.enum(ISOLATION_MODES),
   cleanup: z.boolean(),
   ignorePaths: z.array(z.string().min(1)),
+  cache: z.boolean(),
+  cacheRepo: z.string().min(1).optional(),
+  cacheTtl: z.string().transform((text, ctx) => {
+    // Go's time.ParseDuration (as kaniko), in nanoseconds; a TTL cannot be negative.
+    const ns = parseGoDuration(text);
+    const ms = ns === undefined || ns < 0 ? undefined : Math.round(ns / 1e6);
+    if (ms === undefined) ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(text)} (use e.g. 336h, 30m, 90s)` });
+    return ms ?? 0;
+  }),
+  cacheCopyLayers: z.boolean(),
+  cacheRunLayers: z.boolean(),
+  noPushCache: z.boolean(),
+  cacheDir: z.string().min(1).optional(),
 });
 
-/** A validated request from the command line. */
+/** A validated request from the command line (`cacheTtl` in milliseconds). */
 export type BuildOptions = z.infer<typeof BuildOptionsSchema>;

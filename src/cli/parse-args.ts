@@ -4,13 +4,18 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { parseReference, TsbuildError, UsageError } from '../oci/index.js';
+import type { z } from 'zod';
 import { FLAGS, type FlagSpec } from './flags.js';
 import { BuildOptionsSchema, type BuildOptions } from './options.js';
+import { WARMER_FLAGS, WarmerOptionsSchema, type WarmerOptions } from './warmer-options.js';
 
 export type ParsedArgs =
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'version'; readonly text: string }
-  | { readonly kind: 'build'; readonly options: BuildOptions };
+  | { readonly kind: 'build'; readonly options: BuildOptions }
+  | { readonly kind: 'warmer'; readonly options: WarmerOptions };
+
+type FlagTable = Readonly<Record<string, FlagSpec | null>>;
 
 export interface ParseEnv {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -20,13 +25,20 @@ export interface ParseEnv {
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-/** pflag (kaniko) accepts `--flag=true|false` for booleans; commander does not. */
-function normaliseBooleans(argv: readonly string[]): string[] {
-  const bools = new Set(Object.values(FLAGS).filter((f) => f?.kind === 'bool').map((f) => `--${f!.long}`));
+const defaultsOn = (spec: FlagSpec) => spec.kind === 'bool' && spec.default === 'true';
+
+/**
+ * pflag (kaniko) accepts `--flag=true|false` for booleans; commander does not. `=false` drops a
+ * flag that is off by default and becomes `--no-flag` for one that is on by default.
+ */
+function normaliseBooleans(argv: readonly string[], flags: FlagTable): string[] {
+  const bools = new Map<string, FlagSpec>(Object.values(flags).flatMap((f) => (f?.kind === 'bool' ? [[`--${f.long}`, f] as const] : [])));
   return argv.flatMap((arg) => {
     const m = /^(--[a-z-]+)=(true|false)$/i.exec(arg);
-    if (!m || !bools.has(m[1]!)) return [arg];
-    return m[2]!.toLowerCase() === 'true' ? [m[1]!] : [];
+    const spec = m ? bools.get(m[1]!) : undefined;
+    if (!m || !spec) return [arg];
+    if (m[2]!.toLowerCase() === 'true') return [m[1]!];
+    return defaultsOn(spec) ? [`--no-${spec.long}`] : [];
   });
 }
 
@@ -38,8 +50,11 @@ function optionFor(spec: FlagSpec): Option {
   return opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]).default([]);
 }
 
-function readBool(opts: Record<string, unknown>, long: string): boolean {
-  return long.startsWith('no-') ? opts[camel(long.slice(3))] === false : opts[camel(long)] === true;
+function readBool(opts: Record<string, unknown>, spec: FlagSpec): boolean {
+  const { long } = spec;
+  if (long.startsWith('no-')) return opts[camel(long.slice(3))] === false;
+  const value = opts[camel(long)];
+  return value === undefined ? defaultsOn(spec) : value === true;
 }
 
 function splitKeyValue(flag: string, raw: string, env: ParseEnv['env']): [string, string] | undefined {
@@ -52,23 +67,39 @@ function splitKeyValue(flag: string, raw: string, env: ParseEnv['env']): [string
   return value === undefined ? undefined : [raw, value];
 }
 
-function program(version: string): Command {
-  const cmd = new Command('tsbuild')
-    .description('Build a container image from a Dockerfile without a daemon, and push it.')
+function program(name: string, description: string, flags: FlagTable, version: string): Command {
+  const cmd = new Command(name)
+    .description(description)
     .version(version, '--version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  for (const spec of Object.values(FLAGS)) if (spec) cmd.addOption(optionFor(spec));
+  for (const spec of Object.values(flags)) {
+    if (!spec) continue;
+    cmd.addOption(optionFor(spec));
+    if (defaultsOn(spec)) cmd.addOption(new Option(`--no-${spec.long}`, `turn --${spec.long} off`).hideHelp());
+  }
   return cmd;
 }
 
-/** Parses the command line; throws UsageError for anything a user got wrong. */
+/** Parses the command line (`tsbuild …` or `tsbuild warmer …`); throws UsageError for anything a user got wrong. */
 export function parseArgs(argv: readonly string[], penv: ParseEnv): ParsedArgs {
-  const cmd = program(penv.version);
+  if (argv[0] === 'warmer') {
+    const parsed = parseFlags('tsbuild warmer', 'Download base images into a --cache-dir ahead of builds.', WARMER_FLAGS, WarmerOptionsSchema, argv.slice(1), penv);
+    return 'text' in parsed ? parsed : { kind: 'warmer', options: parsed.options };
+  }
+  const parsed = parseFlags('tsbuild', 'Build a container image from a Dockerfile without a daemon, and push it.', FLAGS, BuildOptionsSchema, argv, penv);
+  return 'text' in parsed ? parsed : { kind: 'build', options: checkCombinations(parsed.options) };
+}
+
+type Parsed<T> = { readonly kind: 'help' | 'version'; readonly text: string } | { readonly options: T };
+
+/** Commander wired from `flags`, then zod: the same rules for every command. */
+function parseFlags<S extends z.ZodType<object>>(name: string, description: string, flags: FlagTable, schema: S, argv: readonly string[], penv: ParseEnv): Parsed<z.infer<S>> {
+  const cmd = program(name, description, flags, penv.version);
   try {
-    cmd.parse(normaliseBooleans(argv), { from: 'user' });
+    cmd.parse(normaliseBooleans(argv, flags), { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return { kind: 'help', text: cmd.helpInformation() };
@@ -79,12 +110,12 @@ export function parseArgs(argv: readonly string[], penv: ParseEnv): ParsedArgs {
   }
   const opts = cmd.opts<Record<string, unknown>>();
   const raw: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(FLAGS)) {
+  for (const [key, spec] of Object.entries(flags)) {
     if (!spec) continue;
     const fromEnv = spec.env === undefined ? undefined : penv.env[spec.env];
     const given = opts[camel(spec.long)];
     const value =
-      spec.kind === 'bool' ? readBool(opts, spec.long) : fromEnv ? [...(given as string[]), fromEnv] : given;
+      spec.kind === 'bool' ? readBool(opts, spec) : fromEnv ? [...(given as string[]), fromEnv] : given;
     raw[key] =
       spec.kind === 'keyValue'
         ? (value as string[]).flatMap((v) => {
@@ -94,13 +125,13 @@ export function parseArgs(argv: readonly string[], penv: ParseEnv): ParsedArgs {
         : value;
   }
   raw['logFormat'] ??= penv.isTTY ? 'color' : 'text';
-  const parsed = BuildOptionsSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const spec = FLAGS[issue.path[0] as keyof BuildOptions];
+    const spec = flags[String(issue.path[0])];
     throw new UsageError(`--${spec?.long ?? String(issue.path[0])}: ${issue.message}`);
   }
-  return { kind: 'build', options: checkCombinations(parsed.data) };
+  return { options: parsed.data };
 }
 
 function checkCombinations(o: BuildOptions): BuildOptions {

@@ -14,6 +14,13 @@ export interface RegistrySetup {
   readonly pullImage: (ref: Reference, platform: Platform) => Promise<Image>;
 }
 
+/** The registry flags; the warmer has only the pull side, and passes `false` for the push side. */
+export type RegistryFlags = Pick<
+  BuildOptions,
+  | 'insecure' | 'insecurePull' | 'skipTlsVerify' | 'skipTlsVerifyPull' | 'insecureRegistries' | 'skipTlsVerifyRegistries'
+  | 'registryCertificates' | 'registryClientCerts' | 'registryMirrors' | 'registryMaps' | 'skipDefaultRegistryFallback' | 'imageDownloadRetry'
+>;
+
 const HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 /** Flag values name Docker Hub in several ways; references always say `docker.io`. */
 const registryKey = (name: string) => (HUB_ALIASES.has(name) ? DOCKER_HUB : name);
@@ -24,7 +31,7 @@ function byRegistry<T>(pairs: readonly (readonly [string, T])[]): Map<string, T[
   return map;
 }
 
-function clientCertificates(o: BuildOptions): Map<string, { cert: string; key: string }> {
+function clientCertificates(o: RegistryFlags): Map<string, { cert: string; key: string }> {
   const certs = new Map<string, { cert: string; key: string }>();
   for (const [registry, value] of o.registryClientCerts) {
     const [cert, key, ...rest] = value.split(',');
@@ -36,7 +43,7 @@ function clientCertificates(o: BuildOptions): Map<string, { cert: string; key: s
 
 type Purpose = 'pull' | 'push';
 
-function policyFor(o: BuildOptions, purpose: Purpose): (registry: string) => TransportPolicy {
+function policyFor(o: RegistryFlags, purpose: Purpose): (registry: string) => TransportPolicy {
   const cas = byRegistry(o.registryCertificates);
   const certs = clientCertificates(o);
   const skipVerify = new Set(o.skipTlsVerifyRegistries.map(registryKey));
@@ -55,7 +62,7 @@ function policyFor(o: BuildOptions, purpose: Purpose): (registry: string) => Tra
 }
 
 /** Builds both clients and the mirror-aware puller; flag values are validated here. */
-export async function registrySetup(o: BuildOptions, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<RegistrySetup> {
+export async function registrySetup(o: RegistryFlags, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<RegistrySetup> {
   const credentials = await loadCredentials({ REGISTRY_AUTH_FILE: env['REGISTRY_AUTH_FILE'], DOCKER_CONFIG: env['DOCKER_CONFIG'], HOME: env['HOME'] });
   const pull = new RegistryClient({ policy: policyFor(o, 'pull'), credentials, logger });
   const push = new RegistryClient({ policy: policyFor(o, 'push'), credentials, logger });

@@ -13,6 +13,7 @@ import { DEFAULT_PLATFORM, parsePlatform, parseReference, repositoryName, UsageE
 import { probeIsolation, type Isolation } from '../sandbox/index.js';
 import type { BuildOptions } from './options.js';
 import { registrySetup } from './registry-setup.js';
+import { drainCache, layerCache, withBaseImageStore } from './cache-setup.js';
 
 export interface RunEnvironment {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -78,6 +79,7 @@ export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<vo
   }
   const req = request(o, run);
   const registries = await registrySetup(o, run.env, run.logger);
+  const cache = layerCache(o, registries.push, req.platform, run.cwd, run.logger);
   try {
     if (!o.noPush && !o.skipPushPermissionCheck) {
       // One check per repository, before a long build rather than after it.
@@ -86,12 +88,13 @@ export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<vo
     }
     let isolation: Promise<Isolation> | undefined;
     const image = await buildImage(req, {
-      pullImage: registries.pullImage,
+      pullImage: withBaseImageStore(registries.pullImage, o, run.logger),
       pullClient: registries.pull,
       logger: run.logger,
       workDir: run.workDir,
       isolation: () => (isolation ??= probeSandbox(o, run)),
       output: run.output,
+      ...(cache === undefined ? {} : { cache }),
     });
     const digest = await writeOutputs(
       image,
@@ -118,6 +121,8 @@ export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<vo
       `built ${digest} · ${layers.length} layers · ${formatBytes(bytes)} · ${seconds.toFixed(1)} s`,
     );
   } finally {
+    // Saves of the steps that ran are worth keeping even when a later step failed.
+    await drainCache(cache, run.logger);
     registries.pull.close();
     registries.push.close();
   }

@@ -19,3 +19,4 @@ export type { HeredocMarker } from './heredoc.js';
 export { parseRunMount } from './run-mount.js';
 export type { BindMountSpec, CacheMountSpec, MountSharing, RunMountSpec, SecretMountSpec, TmpfsMountSpec } from './run-mount.js';
 export { parseCheckDirective } from './check-directive.js';
+export { parseGoDuration } from './duration.js';

@@ -1,0 +1,90 @@
+/**
+ * What goes into the cache key of each cacheable step (RUN, COPY, ADD from local files, WORKDIR),
+ * computed from the step's context before anything runs. See cache/keys.ts for why each field is
+ * there. A step whose inputs cannot be known in advance (ADD from a URL) has no key: it runs, and
+ * the chain of its stage ends there.
+ */
+import { isUrlSource, resolveCopySources } from '../context/index.js';
+import type { AddInstruction, CopyInstruction, Instruction, RunInstruction, WorkdirInstruction } from '../dockerfile/index.js';
+import { sourceDigest, type StepKeyInput } from '../cache/index.js';
+import { runEnvironment } from './arg-scope.js';
+import { historyText } from './history-text.js';
+import { workdirConfig } from './instructions/workdir.js';
+import type { StepContext } from './types.js';
+import type { ContainerConfig } from '../oci/index.js';
+
+/** The instructions the cache can stand in for. */
+export type CacheableInstruction = RunInstruction | CopyInstruction | AddInstruction | WorkdirInstruction;
+
+/** True for RUN, COPY, ADD and WORKDIR. */
+export function isCacheable(ins: Instruction): ins is CacheableInstruction {
+  return ins.kind === 'RUN' || ins.kind === 'COPY' || ins.kind === 'ADD' || ins.kind === 'WORKDIR';
+}
+
+/** The config a cacheable step leaves behind: the pure part of its handler. */
+export function cacheableConfig(ins: CacheableInstruction, step: StepContext): ContainerConfig {
+  return ins.kind === 'WORKDIR' ? workdirConfig(ins, step) : step.config;
+}
+
+/** The inputs of `COPY --from=<from>` for the key, given the expanded patterns; undefined when unknowable. */
+export type FromInputs = (from: string, patterns: readonly string[]) => Promise<string | undefined>;
+
+const optional = (step: StepContext, word: string | undefined) => (word === undefined ? null : step.expand(word));
+
+/**
+ * Everything the parser recorded about the instruction except where it stands (`loc`) and its
+ * raw text, named generically so a flag or field the parser gains (heredoc bodies, `--mount`,
+ * `--exclude` …) is in the key from the start instead of being silently left out.
+ */
+function parsedFields(ins: CacheableInstruction): string {
+  const { loc: _loc, original: _original, ...rest } = ins;
+  return JSON.stringify(rest);
+}
+
+/** Flag values as expanded (booleans as they are), sorted by name. */
+function expandedFlags(flags: Readonly<Record<string, unknown>>, step: StepContext): [string, unknown][] {
+  const expandValue = (v: unknown): unknown => (typeof v === 'string' ? step.expand(v) : Array.isArray(v) ? v.map(expandValue) : v);
+  return Object.entries(flags)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => [k, expandValue(v)]);
+}
+
+/** The key input of `ins`, or undefined when it cannot be known before the step runs. */
+export async function stepKeyInput(ins: CacheableInstruction, step: StepContext, escape: string, fromInputs: FromInputs): Promise<StepKeyInput | undefined> {
+  const user = step.config.User ?? '';
+  const workdir = step.config.WorkingDir ?? '';
+  switch (ins.kind) {
+    case 'RUN':
+      return {
+        // Unexpanded, as in history: the shell expands it, with the env below.
+        instruction: JSON.stringify([historyText(ins, escape), parsedFields(ins)]),
+        env: runEnvironment(step.config.Env, step.args),
+        args: new Map(step.args.entries()),
+        user,
+        workdir,
+        shell: step.shell,
+      };
+    case 'WORKDIR':
+      return { instruction: `WORKDIR ${workdirConfig(ins, step).WorkingDir ?? ''}`, user, workdir };
+    case 'COPY':
+    case 'ADD': {
+      const patterns = ins.sources.map((s) => step.expand(s));
+      const dest = step.expand(ins.dest);
+      const chown = optional(step, ins.flags.chown);
+      const chmod = optional(step, ins.flags.chmod);
+      const from = ins.kind === 'COPY' ? ins.flags.from : undefined;
+      const instruction = JSON.stringify([ins.kind, patterns, dest, expandedFlags(ins.flags, step), parsedFields(ins)]);
+      // Heredoc bodies may be expanded with the environment when the files are written.
+      const heredocs = 'heredocs' in ins && Array.isArray(ins.heredocs) && ins.heredocs.length > 0;
+      let inputs: string | undefined;
+      if (from !== undefined) inputs = await fromInputs(from, patterns);
+      else if (patterns.some(isUrlSource)) inputs = undefined;
+      else {
+        const sources = await resolveCopySources(step.context, patterns);
+        inputs = await sourceDigest(sources, { dest, ...(chown === null ? {} : { chown }), ...(chmod === null ? {} : { chmod }) });
+      }
+      if (inputs === undefined) return undefined;
+      return { instruction, user, workdir, inputs, ...(heredocs ? { env: runEnvironment(step.config.Env, step.args) } : {}) };
+    }
+  }
+}
