@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { openContext } from '../context/index.js';
-import { DockerfileError, expand, parseDockerfile, planBuild, type PlannedStage } from '../dockerfile/index.js';
+import { BUILDER_FEATURES, DockerfileError, expand, parseDockerfile, planBuild, type PlannedStage } from '../dockerfile/index.js';
 import { appendLayers, scratchImage, withConfig, type Image } from '../image/index.js';
 import { formatPlatform, InternalError, parsePlatform, parseReference, platformMatches, TsbuildError } from '../oci/index.js';
 import type { BuildDeps, BuildRequest } from './request.js';
@@ -21,7 +21,7 @@ export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Im
   const text = await readFile(req.dockerfilePath, 'utf8').catch((err: unknown) => {
     throw new TsbuildError('TSB_CONTEXT', `cannot read the Dockerfile at ${req.dockerfilePath}`, { cause: err });
   });
-  const dockerfile = parseDockerfile(text, basename(req.dockerfilePath));
+  const dockerfile = parseDockerfile(text, basename(req.dockerfilePath), { features: BUILDER_FEATURES });
   const builtinArgs = platformArgs(req.platform, req.buildPlatform ?? req.platform);
   const plan = planBuild(dockerfile, { buildArgs: req.buildArgs, builtinArgs, ...(req.target === undefined ? {} : { target: req.target }) });
   const globals = stageGlobals(builtinArgs, req.buildArgs, plan.globalArgs);

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { SourceTree } from '../context/index.js';
-import { parseTrigger, type Instruction, type PlannedStage } from '../dockerfile/index.js';
+import { BUILDER_FEATURES, parseTrigger, type Instruction, type PlannedStage } from '../dockerfile/index.js';
 import type { CachedLayer, CacheKey } from '../cache/index.js';
 import type { Image } from '../image/index.js';
 import { mediaTypesFor, type ContainerConfig, type ImageConfig } from '../oci/index.js';
@@ -57,7 +57,7 @@ export interface StageOutput {
  */
 export function inheritedTriggers(stage: PlannedStage, config: ContainerConfig): { triggers: Instruction[]; config: ContainerConfig } {
   const { OnBuild, ...rest } = config;
-  return { triggers: (OnBuild ?? []).map((t) => parseTrigger(t, stage.from.loc)), config: rest };
+  return { triggers: (OnBuild ?? []).map((t) => parseTrigger(t, stage.from.loc, { features: BUILDER_FEATURES })), config: rest };
 }
 
 export async function runStage(input: StageInput, req: BuildRequest, deps: BuildDeps): Promise<StageOutput> {

@@ -5,7 +5,7 @@
  * remotely; an image whose digest the store already holds is skipped unless `force`. One image
  * failing is a warning; the warmer fails only when no image could be warmed (kaniko's rule).
  */
-import { parseDockerfile, planBuild } from '../dockerfile/index.js';
+import { BUILDER_FEATURES, parseDockerfile, planBuild } from '../dockerfile/index.js';
 import type { Image } from '../image/index.js';
 import type { Logger } from '../log/index.js';
 import { formatReference, parseReference, TsbuildError, UsageError, type Digest, type Platform, type Reference } from '../oci/index.js';
@@ -42,7 +42,7 @@ export interface DockerfileImagesOptions {
 
 /** The images a Dockerfile pulls: FROM bases and `COPY --from=<image>`, in order, once each. */
 export function dockerfileImages(text: string, file: string, opts: DockerfileImagesOptions): string[] {
-  const plan = planBuild(parseDockerfile(text, file), {
+  const plan = planBuild(parseDockerfile(text, file, { features: BUILDER_FEATURES }), {
     buildArgs: opts.buildArgs,
     ...(opts.builtinArgs === undefined ? {} : { builtinArgs: opts.builtinArgs }),
     ...(opts.target === undefined ? {} : { target: opts.target }),

@@ -11,7 +11,7 @@ export { planBuild } from './plan.js';
 export { parseTrigger } from './parse-trigger.js';
 export type { BuildPlan, PlannedStage, PlanOptions, StageSource } from './plan.js';
 export type * from './types.js';
-export { ALL_FEATURES } from './features.js';
+export { ALL_FEATURES, BUILDER_FEATURES } from './features.js';
 export type { FeatureName, ParseFeatures, ParseOptions } from './features.js';
 export { heredocData, heredocFileContent, heredocRun, HEREDOC_SCRIPT_DIR } from './heredoc-command.js';
 export type { HeredocRun } from './heredoc-command.js';
