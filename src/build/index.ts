@@ -4,3 +4,4 @@ export { writeOutputs, type OutputRequest } from './outputs.js';
 export type { BuildCache, BuildDeps, BuildRequest } from './request.js';
 export { formatBytes } from './format-bytes.js';
 export { platformArgs } from './platform-args.js';
+export type { RunMountResources, RunSecret } from './mounts/resources.js';

@@ -9,6 +9,7 @@ import type { Platform, Reference } from '../oci/index.js';
 import type { RegistryClient } from '../registry/index.js';
 import type { Isolation } from '../sandbox/index.js';
 import type { BackgroundWriter, LayerCache } from '../cache/index.js';
+import type { RunMountResources } from './mounts/resources.js';
 
 /** The layer cache a build uses (`--cache`). */
 export interface BuildCache {
@@ -57,4 +58,6 @@ export interface BuildDeps {
   readonly output: { readonly stdout: Writable; readonly stderr: Writable };
   /** The layer cache; absent when the build is not cached. */
   readonly cache?: BuildCache;
+  /** `--secret` values and the cache-mount directory; RUN --mount=type=cache|secret fail without. */
+  readonly runMounts?: RunMountResources;
 }

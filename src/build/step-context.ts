@@ -18,7 +18,7 @@ export interface StepEnvironment {
   readonly context: BuildContext;
   readonly copyFromTree: (from: string) => Promise<SourceTree>;
   readonly scratchDir: string;
-  readonly deps: Pick<BuildDeps, 'isolation' | 'logger' | 'output'>;
+  readonly deps: Pick<BuildDeps, 'isolation' | 'logger' | 'output' | 'runMounts'>;
 }
 
 /** The default shell of shell-form commands when the config sets none. */
@@ -42,5 +42,6 @@ export function stepContext(config: ContainerConfig, args: ArgScope, cmdSet: boo
     isolation: env.deps.isolation,
     logger: env.deps.logger,
     output: env.deps.output,
+    ...(env.deps.runMounts === undefined ? {} : { runMounts: env.deps.runMounts }),
   };
 }

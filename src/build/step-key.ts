@@ -4,11 +4,13 @@
  * there. A step whose inputs cannot be known in advance (ADD from a URL) has no key: it runs, and
  * the chain of its stage ends there.
  */
-import { isUrlSource, resolveCopySources } from '../context/index.js';
+import { isGitSource, isUrlSource, resolveCopySources } from '../context/index.js';
 import type { AddInstruction, CopyInstruction, Instruction, RunInstruction, WorkdirInstruction } from '../dockerfile/index.js';
 import { sourceDigest, type StepKeyInput } from '../cache/index.js';
 import { runEnvironment } from './arg-scope.js';
+import { copySourceOptions } from './copy-options.js';
 import { historyText } from './history-text.js';
+import { runMountInputs } from './run-key-inputs.js';
 import { workdirConfig } from './instructions/workdir.js';
 import type { StepContext } from './types.js';
 import type { ContainerConfig } from '../oci/index.js';
@@ -54,7 +56,9 @@ export async function stepKeyInput(ins: CacheableInstruction, step: StepContext,
   const user = step.config.User ?? '';
   const workdir = step.config.WorkingDir ?? '';
   switch (ins.kind) {
-    case 'RUN':
+    case 'RUN': {
+      const inputs = await runMountInputs(ins, step, fromInputs);
+      if (inputs === undefined) return undefined;
       return {
         // Unexpanded, as in history: the shell expands it, with the env below.
         instruction: JSON.stringify([historyText(ins, escape), parsedFields(ins)]),
@@ -63,7 +67,9 @@ export async function stepKeyInput(ins: CacheableInstruction, step: StepContext,
         user,
         workdir,
         shell: step.shell,
+        ...(inputs === '' ? {} : { inputs }),
       };
+    }
     case 'WORKDIR':
       return { instruction: `WORKDIR ${workdirConfig(ins, step).WorkingDir ?? ''}`, user, workdir };
     case 'COPY':
@@ -78,9 +84,10 @@ export async function stepKeyInput(ins: CacheableInstruction, step: StepContext,
       const heredocs = 'heredocs' in ins && Array.isArray(ins.heredocs) && ins.heredocs.length > 0;
       let inputs: string | undefined;
       if (from !== undefined) inputs = await fromInputs(from, patterns);
-      else if (patterns.some(isUrlSource)) inputs = undefined;
+      else if (patterns.some((p) => isUrlSource(p) || isGitSource(p))) inputs = undefined;
       else {
-        const sources = await resolveCopySources(step.context, patterns);
+        // The same --exclude / --parents selection the handler copies, so the digest covers exactly those files.
+        const sources = await resolveCopySources(step.context, patterns, copySourceOptions(ins, step));
         inputs = await sourceDigest(sources, { dest, ...(chown === null ? {} : { chown }), ...(chmod === null ? {} : { chmod }) });
       }
       if (inputs === undefined) return undefined;

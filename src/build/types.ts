@@ -11,6 +11,7 @@ import type { Logger } from '../log/index.js';
 import type { BuildContext, SourceTree } from '../context/index.js';
 import type { Isolation } from '../sandbox/index.js';
 import type { ArgScope } from './arg-scope.js';
+import type { RunMountResources } from './mounts/resources.js';
 
 /** What the snapshotter does after a step. */
 export type StepResult =
@@ -47,6 +48,8 @@ export interface StepContext {
   /** A directory of this stage's own under the build's work dir (ADD downloads land here). */
   readonly scratchDir: string;
   isolation(): Promise<Isolation>;
+  /** Secrets and the cache-mount directory for RUN --mount; absent when the caller has none. */
+  readonly runMounts?: RunMountResources;
   readonly logger: Logger;
   /** Where RUN output goes. */
   readonly output: { readonly stdout: Writable; readonly stderr: Writable };

@@ -6,6 +6,37 @@ import { z } from 'zod';
 import { ISOLATION_MODES } from '../sandbox/index.js';
 import { parseGoDuration } from '../dockerfile/index.js';
 
+/** One `--secret`: where its value comes from (read later, by the build). */
+export type SecretFlag = { readonly id: string; readonly src: string } | { readonly id: string; readonly env: string };
+
+/**
+ * `--secret id=ID,src=PATH` or `id=ID,env=VAR` (docker build's syntax; `source` for `src`, an
+ * optional `type=file|env`). Only `id=ID` means the environment variable ID, as buildx does.
+ */
+function parseSecretFlag(text: string, ctx: z.RefinementCtx): SecretFlag {
+  const fields = new Map<string, string>();
+  for (const part of text.split(',')) {
+    const eq = part.indexOf('=');
+    const key = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
+    const value = eq < 0 ? '' : part.slice(eq + 1);
+    if (!['id', 'src', 'source', 'env', 'type'].includes(key) || value === '') {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(part)}: expected id=ID with src=PATH or env=VAR` });
+      return { id: '', env: '' };
+    }
+    fields.set(key === 'source' ? 'src' : key, value);
+  }
+  const id = fields.get('id');
+  const src = fields.get('src');
+  const type = fields.get('type');
+  const bad = id === undefined || (src !== undefined && fields.has('env')) || (type !== undefined && type !== 'file' && type !== 'env');
+  if (bad) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)}: expected id=ID with src=PATH or env=VAR` });
+    return { id: '', env: '' };
+  }
+  if (src !== undefined || type === 'file') return { id, src: src ?? id };
+  return { id, env: fields.get('env') ?? id };
+}
+
 export const LOG_FORMATS = ['text', 'color', 'json'] as const;
 export const VERBOSITIES = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'panic'] as const;
 
@@ -58,6 +89,7 @@ export const BuildOptionsSchema = z.object({
   cacheRunLayers: z.boolean(),
   noPushCache: z.boolean(),
   cacheDir: z.string().min(1).optional(),
+  secrets: z.array(z.string().transform(parseSecretFlag)),
 });
 
 /** A validated request from the command line (`cacheTtl` in milliseconds). */

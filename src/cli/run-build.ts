@@ -4,9 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { buildImage, formatBytes, writeOutputs, type BuildRequest } from '../build/index.js';
+import { buildImage, formatBytes, writeOutputs, type BuildRequest, type RunMountResources, type RunSecret } from '../build/index.js';
 import { checkPushPermission } from '../image/index.js';
 import type { Logger } from '../log/index.js';
 import { DEFAULT_PLATFORM, parsePlatform, parseReference, repositoryName, UsageError, type Platform } from '../oci/index.js';
@@ -68,6 +68,24 @@ async function probeSandbox(o: BuildOptions, run: RunEnvironment): Promise<Isola
   return probeIsolation(run.logger, { mode: o.isolation, scratchDir });
 }
 
+/**
+ * `--secret` values and the home of RUN cache mounts: `--cache-dir`/run-mounts, else beside the
+ * per-run work dirs (`$TSBUILD_WORK_DIR`), so caches outlive each build in one container or pod.
+ */
+function runMountResources(o: BuildOptions, run: RunEnvironment): RunMountResources {
+  const secrets = new Map<string, RunSecret>();
+  for (const s of o.secrets) {
+    if ('src' in s) secrets.set(s.id, { kind: 'file', path: resolve(run.cwd, s.src) });
+    else {
+      const value = run.env[s.env];
+      if (value === undefined) throw new UsageError(`--secret id=${s.id}: the environment variable ${s.env} is not set`);
+      secrets.set(s.id, { kind: 'value', value });
+    }
+  }
+  const cacheDir = o.cacheDir === undefined ? join(dirname(run.workDir), 'tsbuild-run-mounts') : join(resolve(run.cwd, o.cacheDir), 'run-mounts');
+  return { secrets, cacheDir };
+}
+
 const optional = <K extends string>(key: K, value: string | undefined, cwd: string) =>
   (value === undefined ? {} : { [key]: resolve(cwd, value) }) as Partial<Record<K, string>>;
 
@@ -78,6 +96,7 @@ export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<vo
     run.logger.info({ paths: o.ignorePaths }, '--ignore-path has no effect: tsbuild builds in its own rootfs and never snapshots its own filesystem');
   }
   const req = request(o, run);
+  const runMounts = runMountResources(o, run);
   const registries = await registrySetup(o, run.env, run.logger);
   const cache = layerCache(o, registries.push, req.platform, run.cwd, run.logger);
   try {
@@ -94,6 +113,7 @@ export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<vo
       workDir: run.workDir,
       isolation: () => (isolation ??= probeSandbox(o, run)),
       output: run.output,
+      runMounts,
       ...(cache === undefined ? {} : { cache }),
     });
     const digest = await writeOutputs(

@@ -6,3 +6,4 @@ export { ignoreRules, parseIgnoreFile, type IgnoreRules } from './ignore-rules.j
 export { archiveCompression } from './archive-source.js';
 export { detectCompression, openDecompressed, type Compression } from './decompress.js';
 export { downloadUrlSource, isUrlSource, urlFileName } from './url-source.js';
+export { isGitSource } from './git-source.js';

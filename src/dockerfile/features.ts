@@ -58,4 +58,13 @@ export const ALL_FEATURES: Required<ParseFeatures> = {
  * feature is added here in the same change that implements it in `build/`, never before, so a
  * construct the builder would not honour stays a "not supported yet" error at its line.
  */
-export const BUILDER_FEATURES: ParseFeatures = {};
+export const BUILDER_FEATURES: ParseFeatures = {
+  copyLink: true,
+  runMounts: true,
+  addChecksum: true,
+  addUnpack: true,
+  copyExclude: true,
+  copyParents: true,
+  heredocs: true,
+  runNetwork: true,
+};

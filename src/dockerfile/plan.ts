@@ -10,7 +10,7 @@ import { InternalError, UsageError } from '../oci/index.js';
 import { type SourceLoc, syntaxError, withLocation } from './errors.js';
 import { expand, type ExpandEnv } from './expand.js';
 import { didYouMean } from './suggest.js';
-import type { Dockerfile, Stage } from './types.js';
+import type { Dockerfile, Instruction, Stage } from './types.js';
 
 /** Where a stage or a `COPY --from` gets its files. */
 export type StageSource = { readonly kind: 'image'; readonly ref: string } | { readonly kind: 'stage'; readonly index: number };
@@ -82,8 +82,11 @@ function planStage(stage: Stage, stages: readonly Stage[], df: Dockerfile, env: 
         ? { kind: 'scratch' }
         : { kind: 'image', ref: image };
   const copyFrom = new Map<string, StageSource>();
-  for (const ins of stage.instructions) {
-    const from = ins.kind === 'COPY' ? ins.flags.from : undefined;
+  // RUN --mount=from=… reads a stage or image as COPY --from does (the parser refused a `$` in it).
+  const froms = stage.instructions.flatMap((ins): { ins: Instruction; from: string | undefined }[] =>
+    ins.kind === 'COPY' ? [{ ins, from: ins.flags.from }] : ins.kind === 'RUN' ? (ins.mounts ?? []).map((m) => ({ ins, from: /(?:^|,)from=([^,]*)/i.exec(m)?.[1] })) : [],
+  );
+  for (const { ins, from } of froms) {
     if (from === undefined || copyFrom.has(from)) continue;
     if (expandAt(from, env, df.directives.escape, ins.loc) !== from) {
       throw syntaxError('variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround', ins.loc);
