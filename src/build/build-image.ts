@@ -2,6 +2,7 @@
  * The executor: Dockerfile → plan → each needed stage in order → the target stage's Image.
  * Outputs are not its business (see outputs.ts): it returns an Image, and every output is a sink.
  */
+import { applyLintDirective } from './lint-directive.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { openContext } from '../context/index.js';
@@ -22,6 +23,7 @@ export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Im
     throw new TsbuildError('TSB_CONTEXT', `cannot read the Dockerfile at ${req.dockerfilePath}`, { cause: err });
   });
   const dockerfile = parseDockerfile(text, basename(req.dockerfilePath), { features: BUILDER_FEATURES });
+  applyLintDirective(dockerfile, text, basename(req.dockerfilePath), deps.logger);
   const builtinArgs = platformArgs(req.platform, req.buildPlatform ?? req.platform);
   const plan = planBuild(dockerfile, { buildArgs: req.buildArgs, builtinArgs, ...(req.target === undefined ? {} : { target: req.target }) });
   const globals = stageGlobals(builtinArgs, req.buildArgs, plan.globalArgs);

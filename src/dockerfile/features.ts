@@ -67,4 +67,5 @@ export const BUILDER_FEATURES: ParseFeatures = {
   copyParents: true,
   heredocs: true,
   runNetwork: true,
+  checks: true,
 };
