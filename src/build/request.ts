@@ -6,7 +6,6 @@ import type { Writable } from 'node:stream';
 import type { Logger } from '../log/index.js';
 import type { Image } from '../image/index.js';
 import type { Platform, Reference } from '../oci/index.js';
-import type { RegistryClient } from '../registry/index.js';
 import type { Isolation } from '../sandbox/index.js';
 import type { BackgroundWriter, LayerCache } from '../cache/index.js';
 import type { RunMountResources } from './mounts/resources.js';
@@ -48,8 +47,6 @@ export interface BuildDeps {
    * client, mirrors and retries, so build/ never knows how registries are reached.
    */
   readonly pullImage: (ref: Reference, platform: Platform) => Promise<Image>;
-  /** The pull client itself (COPY --from=<image> uses it until it moves to pullImage). */
-  readonly pullClient: RegistryClient;
   readonly logger: Logger;
   /** A directory of this build's own (rootfs trees, layer files); the caller removes it. */
   readonly workDir: string;

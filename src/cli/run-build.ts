@@ -108,7 +108,6 @@ export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<vo
     let isolation: Promise<Isolation> | undefined;
     const image = await buildImage(req, {
       pullImage: withBaseImageStore(registries.pullImage, o, run.logger),
-      pullClient: registries.pull,
       logger: run.logger,
       workDir: run.workDir,
       isolation: () => (isolation ??= probeSandbox(o, run)),

@@ -8,13 +8,12 @@
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../log/index.js';
 import { TsbuildError } from '../oci/index.js';
 import { SYSTEM_DIRS, type HostTools } from './host-tools.js';
 import { DEVICE_NODES, prepareMountPoints } from './mount-points.js';
-import { checkSpec, interpret, readCapped, type Outcome } from './run-outcome.js';
+import { checkSpec, interpret, pumpOutput, readCapped, type Outcome } from './run-outcome.js';
 import { execArgs } from './sandbox-script.js';
 import type { Isolation, RunResult, RunSpec } from './types.js';
 
@@ -91,23 +90,16 @@ export class DegradedIsolation implements Isolation {
     spec.signal?.addEventListener('abort', kill, { once: true });
     try {
       const status = readCapped(child.stdio[3] as Readable);
-      let pipeError: unknown;
-      const pipes = Promise.all([
-        pipeline(child.stdout!, spec.stdout, { end: false }),
-        pipeline(child.stderr!, spec.stderr, { end: false }),
-      ]).catch((error: unknown) => {
-        pipeError ??= error;
-        kill();
-      });
+      const output = pumpOutput(child, spec, kill);
       // A spawn error ends with 'close' and no 'exit'.
       const [code, signal] = await Promise.race([exited, closed.then((): [null, null] => [null, null])]);
       kill();
       await closed;
-      await pipes;
+      await output.done;
       if (spawnError !== undefined) {
         throw new TsbuildError('TSB_SANDBOX', `cannot start ${this.tools.setpriv}: ${spawnError.message}`, { cause: spawnError });
       }
-      if (pipeError !== undefined) throw pipeError;
+      if (output.error() !== undefined) throw output.error();
       return { code, signal, status: await status };
     } finally {
       spec.signal?.removeEventListener('abort', kill);

@@ -13,7 +13,6 @@
  * default set), and a chroot can be left with it. It is as strong as buildah's chroot isolation.
  */
 import { resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../log/index.js';
 import { TsbuildError } from '../oci/index.js';
@@ -22,7 +21,7 @@ import type { IdMapper } from './id-maps.js';
 import { startNamespaced } from './namespace-process.js';
 import { MOUNT_POINTS, prepareMountPoints } from './mount-points.js';
 import { createRunFiles } from './run-files.js';
-import { checkSpec, interpret, readCapped, type Outcome } from './run-outcome.js';
+import { checkSpec, interpret, pumpOutput, readCapped, type Outcome } from './run-outcome.js';
 import { sandboxArgs, type SandboxFiles } from './sandbox-script.js';
 import type { Isolation, RunResult, RunSpec } from './types.js';
 import { planUserMounts } from './user-mounts.js';
@@ -97,21 +96,14 @@ export class NamespaceIsolation implements Isolation {
     spec.signal?.addEventListener('abort', sandbox.kill, { once: true });
     try {
       const status = readCapped(child.stdio[3] as Readable);
-      let pipeError: unknown;
-      const pipes = Promise.all([
-        pipeline(child.stdout!, spec.stdout, { end: false }),
-        pipeline(child.stderr!, spec.stderr, { end: false }),
-      ]).catch((error: unknown) => {
-        pipeError ??= error;
-        sandbox.kill();
-      });
+      const output = pumpOutput(child, spec, sandbox.kill);
       const [code, signal] = await sandbox.closed;
-      await pipes;
+      await output.done;
       const spawnError = sandbox.spawnError();
       if (spawnError !== undefined) {
         throw new TsbuildError('TSB_SANDBOX', `cannot start ${this.tools.unshare}: ${spawnError.message}`, { cause: spawnError });
       }
-      if (pipeError !== undefined) throw pipeError;
+      if (output.error() !== undefined) throw output.error();
       return { code, signal, status: await status };
     } finally {
       spec.signal?.removeEventListener('abort', sandbox.kill);

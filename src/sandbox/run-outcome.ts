@@ -3,7 +3,9 @@
  * faithfully, reading the status channel (fd 3) the exec step writes, and turning how the
  * sandbox ended into a RunResult or a coded error.
  */
+import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { InternalError, TsbuildError } from '../oci/index.js';
 import { EXEC_MARKER } from './sandbox-script.js';
 import type { RunResult, RunSpec } from './types.js';
@@ -61,3 +63,30 @@ export function interpret(outcome: Outcome): RunResult {
   return { exitCode: outcome.code, signal: outcome.signal };
 }
 
+
+/** The command's output on its way to the spec's streams. */
+export interface OutputPump {
+  /** Settles once both pipes have ended or failed; never rejects. */
+  readonly done: Promise<void>;
+  /** The first pipe failure, if any. */
+  error(): unknown;
+}
+
+/**
+ * Copies the child's stdout and stderr to the spec's streams with backpressure, never ending
+ * them (the caller's streams outlive the RUN); a failing destination kills the sandbox.
+ */
+export function pumpOutput(child: ChildProcess, spec: RunSpec, kill: () => void): OutputPump {
+  let failure: unknown;
+  const done = Promise.all([
+    pipeline(child.stdout!, spec.stdout, { end: false }),
+    pipeline(child.stderr!, spec.stderr, { end: false }),
+  ]).then(
+    () => undefined,
+    (error: unknown) => {
+      failure ??= error;
+      kill();
+    },
+  );
+  return { done, error: () => failure };
+}
