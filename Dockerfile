@@ -14,20 +14,19 @@
 # Unlike kaniko, tsbuild never touches /busybox or /workspace: it builds in its own rootfs
 # directories, so it can run any number of times in the same container.
 #
-# BASE must be a Debian-based Node 20+ image with npm; what the image needs beyond that (the
+# BASE must be a Debian-based Node 20+ image; what the image needs beyond that (the
 # sandbox's util-linux, mount and perl-base, attr for xattrs, busybox-static, CA certificates) is installed with
 # apt when the base lacks it. Tests build this file from a base made offline, which has it all.
 ARG BASE=docker.io/library/node:20-bookworm-slim
 FROM ${BASE}
 
 # Node trusts the system CA bundle too (a corporate CA added there is trusted by tsbuild's
-# registry connections and by npm below), as kaniko trusts /kaniko/ssl/certs.
+# registry connections and by ADD downloads), as kaniko trusts /kaniko/ssl/certs.
 ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 
-# Production dependencies from the lockfile first, so that a code change alone does not change
-# this layer. Then, in the same layer: the sandbox's tools and CA certificates (from apt when the
-# base lacks them), /busybox with every applet, and the kaniko-compatible paths.
-COPY package.json package-lock.json /tsbuild/
+# The sandbox's tools and CA certificates (from apt when the base lacks them), /busybox with every
+# applet, and the kaniko-compatible paths. tsbuild itself needs no node_modules: `npm run build`
+# bundles it and its dependencies into dist/cli/tsbuild.mjs.
 RUN set -eu; \
     need=""; \
     for pair in unshare:util-linux setpriv:util-linux mount:mount perl:perl-base getfattr:attr busybox:busybox-static; do \
@@ -44,14 +43,11 @@ RUN set -eu; \
     for applet in $(/busybox/busybox --list); do \
       [ "$applet" = busybox ] || ln -s busybox "/busybox/$applet"; \
     done; \
-    cd /tsbuild; \
-    npm ci --omit=dev --ignore-scripts --no-audit --no-fund --cache /tmp/npm-cache; \
-    rm -rf /tmp/npm-cache /root/.npm; \
     ln -s /tsbuild/bin/tsbuild /usr/local/bin/tsbuild; \
     mkdir -p /kaniko/.docker /workspace; \
     ln -s /tsbuild/bin/tsbuild /kaniko/executor
 
-# The compiled code (.dockerignore lets through only package*.json, bin/ and dist/).
+# The bundled program (.dockerignore lets through only package.json, bin/ and the bundle).
 COPY . /tsbuild/
 
 ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/busybox \

@@ -1,6 +1,6 @@
 /**
  * A Node base image for the executor image's Dockerfile, made offline from this machine: the
- * node binary and npm (where node:20-bookworm-slim has them, /usr/local), the Debian packages
+ * node binary (where node:20-bookworm-slim has it, /usr/local/bin), the Debian packages
  * the Dockerfile and the sandbox use (dash, coreutils, util-linux, mount, perl-base, attr,
  * busybox-static), the CA certificates, and every shared library their ELF files load (ldd).
  * Built with production code (writeLayer, scratchImage, appendLayers) and pushed with the
@@ -95,9 +95,7 @@ function collect(): Entry[] {
   }
   c.add('/etc/ssl/certs');
   c.add('/usr/bin/node', '/usr/local/bin/node');
-  c.add(realpathSync('/usr/lib/node_modules/npm'), '/usr/local/lib/node_modules/npm');
   c.addLibraries();
-  c.entries.set('/usr/local/bin/npm', { kind: 'symlink', name: '/usr/local/bin/npm', target: '../lib/node_modules/npm/bin/npm-cli.js' });
   for (const [link, target] of [['/bin', 'usr/bin'], ['/sbin', 'usr/sbin'], ['/lib', 'usr/lib'], ['/lib64', 'usr/lib64']] as const) {
     c.entries.set(link, { kind: 'symlink', name: link, target });
   }
@@ -164,7 +162,7 @@ export async function pushExecutorBase(host: string, repository = 'base/node', t
   const history = (created_by: string) => ({ created: MTIME.toISOString(), created_by });
   const image = withConfig(
     appendLayers(scratchImage('oci', DEFAULT_PLATFORM), [
-      { layer: system, history: history('tsbuild test: node, npm and Debian packages from the build host') },
+      { layer: system, history: history('tsbuild test: node and Debian packages from the build host') },
     ]),
     (cfg) => ({
       ...cfg,
