@@ -1,14 +1,15 @@
 /**
  * A stage's root filesystem, extracted only when an instruction first needs files (DESIGN §5:
  * a stage of FROM + metadata never downloads its base layers). Layers are streamed from their
- * source, decompressed and applied in order, one at a time. Cache hits queue their layers here
+ * source, decompressed and applied in order, one at a time, while the next ones download
+ * (prefetchLayers: three downloads in flight, as Docker). Cache hits queue their layers here
  * instead of applying them: a stage whose steps all hit never downloads or extracts anything,
  * and the first step that needs files gets the base plus every queued layer, in order.
  */
 import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyLayer } from '../fs/index.js';
-import { openUncompressed, type Image, type Layer } from '../image/index.js';
+import { openUncompressed, prefetchLayers, type Image, type Layer } from '../image/index.js';
 import type { Logger } from '../log/index.js';
 
 export interface StageRootfsOptions {
@@ -57,8 +58,11 @@ async function applyQueued(root: string, layers: readonly Layer[], opts: StageRo
   opts.logger.info({ layers: layers.length, ms: Date.now() - started }, 'cached layers applied');
 }
 
+/** Layers downloaded besides the one being applied. */
+const DOWNLOADS_AHEAD = 2;
+
 async function applyLayers(root: string, layers: readonly Layer[], opts: StageRootfsOptions): Promise<void> {
-  for (const layer of layers) {
+  for await (const layer of prefetchLayers(layers, { dir: join(opts.dir, 'prefetch'), ahead: DOWNLOADS_AHEAD })) {
     await applyLayer(root, await openUncompressed(layer), { canChown: opts.canChown, canMknod: opts.canMknod, logger: opts.logger });
   }
 }

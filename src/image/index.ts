@@ -6,6 +6,7 @@ export * from './push.js';
 export { layerFromFile, type LayerFileInfo } from './layer-file.js';
 export { writeLayer, DEFAULT_GZIP_LEVEL, type WriteLayerOptions } from './write-layer.js';
 export { openUncompressed } from './uncompressed.js';
+export { prefetchLayers, type PrefetchOptions } from './prefetch-layers.js';
 export { scratchImage, DEFAULT_PATH_ENV } from './scratch.js';
 export { appendLayers, withConfig, type LayerAddition } from './mutate.js';
 export { writeDockerTar } from './docker-tar.js';
