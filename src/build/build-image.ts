@@ -2,11 +2,10 @@
  * The executor: Dockerfile → plan → each needed stage in order → the target stage's Image.
  * Outputs are not its business (see outputs.ts): it returns an Image, and every output is a sink.
  */
-import { applyLintDirective } from './lint-directive.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { openContext } from '../context/index.js';
-import { BUILDER_FEATURES, DockerfileError, expand, parseDockerfile, planBuild, type PlannedStage } from '../dockerfile/index.js';
+import { BUILDER_FEATURES, CHECK_BUILD_ARG, DockerfileError, expand, parseWithFacts, planBuild, type PlannedStage } from '../dockerfile/index.js';
 import { appendLayers, scratchImage, withConfig, type Image } from '../image/index.js';
 import { formatPlatform, InternalError, parsePlatform, parseReference, platformMatches, TsbuildError } from '../oci/index.js';
 import type { BuildDeps, BuildRequest } from './request.js';
@@ -16,14 +15,14 @@ import { locate } from './locate-error.js';
 import { CopyFromTrees } from './copy-from.js';
 import { platformArgs, stageGlobals } from './platform-args.js';
 import { planCache } from './cache-plan.js';
+import { lintBuild } from './lint.js';
 
 /** Builds the target stage of the request's Dockerfile. */
 export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Image> {
   const text = await readFile(req.dockerfilePath, 'utf8').catch((err: unknown) => {
     throw new TsbuildError('TSB_CONTEXT', `cannot read the Dockerfile at ${req.dockerfilePath}`, { cause: err });
   });
-  const dockerfile = parseDockerfile(text, basename(req.dockerfilePath), { features: BUILDER_FEATURES });
-  applyLintDirective(dockerfile, text, basename(req.dockerfilePath), deps.logger);
+  const { dockerfile, facts } = parseWithFacts(text, basename(req.dockerfilePath), { features: BUILDER_FEATURES });
   const builtinArgs = platformArgs(req.platform, req.buildPlatform ?? req.platform);
   const plan = planBuild(dockerfile, { buildArgs: req.buildArgs, builtinArgs, ...(req.target === undefined ? {} : { target: req.target }) });
   const globals = stageGlobals(builtinArgs, req.buildArgs, plan.globalArgs);
@@ -34,6 +33,18 @@ export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Im
   const trees = new CopyFromTrees({ pullImage: deps.pullImage, platform: req.platform, workDir: deps.workDir, logger: deps.logger });
   const escape = dockerfile.directives.escape;
   const expandGlobal = (word: string) => expand(word, (name) => globals.get(name), { escape }).value;
+  await lintBuild({
+    dockerfile,
+    facts,
+    plan,
+    buildArgs: req.buildArgs,
+    builtinArgs: stageGlobals(builtinArgs, req.buildArgs, new Map()),
+    globals,
+    context,
+    platform: req.platform,
+    baseImage: (stage) => baseImage(stage, images, req, deps, expandGlobal),
+    logger: deps.logger,
+  });
   const cachePlan =
     deps.cache &&
     (await planCache({
@@ -47,7 +58,8 @@ export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Im
       deps,
       cache: deps.cache,
     }));
-  const consumed = new Set<string>([...globals.keys(), ...PREDEFINED_ARGS]);
+  // BUILDKIT_DOCKERFILE_CHECK configures the lint rules; it is consumed even when no ARG declares it.
+  const consumed = new Set<string>([...globals.keys(), ...PREDEFINED_ARGS, CHECK_BUILD_ARG]);
   for (const stage of plan.stages) {
     const base = await baseImage(stage, images, req, deps, expandGlobal).catch(
       (err: unknown) => {

@@ -16,14 +16,17 @@ export class DirectiveReader {
 
   constructor(private readonly file: string) {}
 
-  /** Looks at one (left-trimmed) physical line; throws on a repeated or invalid directive. */
-  read(line: string, lineNo: number): void {
-    if (this.done) return;
+  /**
+   * Looks at one (left-trimmed) physical line; throws on a repeated or invalid directive. True
+   * when the line was a directive (it is then no description comment for the lint rules).
+   */
+  read(line: string, lineNo: number): boolean {
+    if (this.done) return false;
     const match = DIRECTIVE.exec(line);
     const key = match?.[1]?.toLowerCase();
     if (!match || key === undefined || !KNOWN.has(key)) {
       this.done = true;
-      return;
+      return false;
     }
     const loc = { file: this.file, line: lineNo, endLine: lineNo };
     if (this.seen.has(key)) throw syntaxError(`only one ${key} parser directive can be used`, loc);
@@ -33,6 +36,7 @@ export class DirectiveReader {
     }
     this.seen.set(key, value);
     this.lines.set(key, lineNo);
+    return true;
   }
 
   /** The line a directive was found on (1 when absent). */

@@ -4,7 +4,9 @@
  */
 export { DockerfileError, ExpandError, withLocation } from './errors.js';
 export type { DockerfileErrorCode, LineRange, SourceLoc } from './errors.js';
-export { parseDockerfile } from './parse.js';
+export { parseDockerfile, parseWithFacts, type ParsedDockerfile } from './parse.js';
+export type { LineFacts, SourceFacts } from './source-facts.js';
+export * from './lint/index.js';
 export { expand, expandWords } from './expand.js';
 export type { ExpandEnv, ExpandOptions, Expansion, WordsExpansion } from './expand.js';
 export { planBuild } from './plan.js';

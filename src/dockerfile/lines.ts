@@ -18,6 +18,10 @@ export interface LogicalLine {
   readonly endLine: number;
   /** Heredoc bodies, read only when asked for; `endLine` then includes them. */
   readonly heredocs?: readonly Heredoc[];
+  /** The comment lines right above the instruction (BuildKit's `PrevComment`, for the lint rules). */
+  readonly comments: readonly string[];
+  /** When a blank line sat inside the continuation: the continuation's last line (BuildKit reports it there). */
+  readonly emptyContinuationAt?: number;
 }
 
 /** The directives and logical lines of a Dockerfile, plus how many physical lines it has. */
@@ -57,31 +61,45 @@ export function splitLines(text: string, file: string, heredocs = false): SplitR
   let i = 0;
   const nextLine = (): string => (physical[i++] ?? '').replace(/[\r\n]+$/, '');
 
+  // Comment lines gather above an instruction; a bare `#` or a blank line starts over (BuildKit's PrevComment).
+  let comments: string[] = [];
   while (i < physical.length) {
     const raw = nextLine();
     const trimmed = raw.replace(LEADING_SPACE, '');
-    directives.read(trimmed, i);
+    const directive = directives.read(trimmed, i);
+    if (trimmed.startsWith('#') && !directive) {
+      // BuildKit drops the line's first character, whatever it is, then trims.
+      const comment = raw.slice(1).trim();
+      comments = comment === '' ? [] : [...comments, comment];
+    } else if (trimmed === '') comments = [];
     const start = i;
     const first = trimContinuation(trimmed.startsWith('#') ? '' : trimmed, directives.escape);
     if (!first.continues && first.text === '') continue;
     let joined = first.text;
     let continues = first.continues;
+    let emptyContinuation = false;
     while (continues && i < physical.length) {
       const next = nextLine();
       directives.read(next, i);
-      if (isComment(next) || next.replace(LEADING_SPACE, '') === '') continue;
+      if (isComment(next)) continue;
+      if (next.replace(LEADING_SPACE, '') === '') {
+        emptyContinuation = true;
+        continue;
+      }
       const part = trimContinuation(next, directives.escape);
       joined += part.text;
       continues = part.continues;
     }
+    const facts = { comments, ...(emptyContinuation ? { emptyContinuationAt: i } : {}) };
+    comments = [];
     const markers = heredocs ? announcedHeredocs(joined) : [];
     if (markers.length === 0) {
-      lines.push({ text: joined, line: start, endLine: i });
+      lines.push({ text: joined, line: start, endLine: i, ...facts });
       continue;
     }
     const bodies = readHeredocBodies(physical, i, markers, { file, start });
     i = bodies.next;
-    lines.push({ text: joined, line: start, endLine: i, heredocs: bodies.heredocs });
+    lines.push({ text: joined, line: start, endLine: i, heredocs: bodies.heredocs, ...facts });
   }
   return { directives: directives.result(), lines, lineCount: physical.length, checkLine: directives.lineOf('check') };
 }

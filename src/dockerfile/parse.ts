@@ -6,9 +6,16 @@
 import { parseCheckDirective } from './check-directive.js';
 import { syntaxError } from './errors.js';
 import type { ParseOptions } from './features.js';
-import { parseLine } from './instructions/index.js';
+import { lineNode, parseNode } from './instructions/index.js';
 import { splitLines } from './lines.js';
+import { lineFacts, type LineFacts, type SourceFacts } from './source-facts.js';
 import type { ArgInstruction, Dockerfile, FromInstruction, Instruction, Stage } from './types.js';
+
+/** A parsed Dockerfile and the source facts only the lint rules read. */
+export interface ParsedDockerfile {
+  readonly dockerfile: Dockerfile;
+  readonly facts: SourceFacts;
+}
 
 interface OpenStage {
   readonly index: number;
@@ -26,6 +33,11 @@ function closeStage(s: OpenStage): Stage {
  * the typed forms of constructs the builder honours; the rest are refused as unsupported.
  */
 export function parseDockerfile(text: string, file = 'Dockerfile', options: ParseOptions = {}): Dockerfile {
+  return parseWithFacts(text, file, options).dockerfile;
+}
+
+/** `parseDockerfile`, plus the source facts the lint rules need (keyword casing, comments …). */
+export function parseWithFacts(text: string, file = 'Dockerfile', options: ParseOptions = {}): ParsedDockerfile {
   const features = options.features ?? {};
   const split = splitLines(text, file, features.heredocs === true);
   const { lines, lineCount } = split;
@@ -41,10 +53,13 @@ export function parseDockerfile(text: string, file = 'Dockerfile', options: Pars
   const globalArgs: ArgInstruction[] = [];
   const stages: OpenStage[] = [];
   const names = new Map<string, number>();
+  const facts: LineFacts[] = [];
   for (const logical of lines) {
     const loc = { file, line: logical.line, endLine: logical.endLine };
     const extras = logical.heredocs === undefined ? { features } : { features, heredocs: logical.heredocs };
-    const ins = parseLine(logical.text, loc, directives.escape, false, extras);
+    const node = lineNode(logical.text, loc, directives.escape, false, extras);
+    const ins = parseNode(node);
+    facts.push(lineFacts(node, logical));
     const current = stages[stages.length - 1];
     if (ins.kind === 'FROM') {
       if (ins.name !== undefined) {
@@ -69,5 +84,5 @@ export function parseDockerfile(text: string, file = 'Dockerfile', options: Pars
       endLine: first.endLine,
     });
   }
-  return { directives, globalArgs, stages: stages.map(closeStage) };
+  return { dockerfile: { directives, globalArgs, stages: stages.map(closeStage) }, facts: { lines: facts } };
 }

@@ -10,9 +10,14 @@ export const FROM_FLAGS = { platform: { kind: 'string', supported: true } } as c
 
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 
+/** FROM's words as written: `[image]` or `[image, as, name]` (the lint rules read the casing). */
+export function fromWords(node: InstructionNode): string[] {
+  return splitWhitespace(node.rest);
+}
+
 /** Parses FROM. */
 export function parseFrom(node: InstructionNode): FromInstruction {
-  const args = splitWhitespace(node.rest);
+  const args = fromWords(node);
   const image = args[0];
   let name: string | undefined;
   if (args.length === 3 && args[1]?.toLowerCase() === 'as') {

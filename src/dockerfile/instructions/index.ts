@@ -66,14 +66,11 @@ function isKind(name: string): name is Instruction['kind'] {
   return Object.hasOwn(PARSERS, name);
 }
 
-/** Parses one logical line into its typed instruction. `trigger` is set inside ONBUILD. */
-export function parseLine(
-  text: string,
-  loc: SourceLoc,
-  escape: '\\' | '`',
-  trigger = false,
-  extras: LineExtras = {},
-): Instruction {
+/**
+ * One logical line taken apart into its node, with the checks that come before any parser: the
+ * keyword is known, and a heredoc the builder did not opt into is refused.
+ */
+export function lineNode(text: string, loc: SourceLoc, escape: '\\' | '`', trigger = false, extras: LineExtras = {}): InstructionNode {
   const { keyword, flags, rest } = splitCommand(text);
   const kind = keyword.toUpperCase();
   if (!isKind(kind)) {
@@ -91,6 +88,21 @@ export function parseLine(
     // The image config records a trigger as one line; its body would be lost (BuildKit loses it too).
     throw new DockerfileError('TSB_DOCKERFILE_UNSUPPORTED', 'ONBUILD with a heredoc is not supported', loc);
   }
-  const node: InstructionNode = { kind, keyword, flags, rest, original: text, loc, escape, trigger, features, heredocs };
-  return PARSERS[kind](node);
+  return { kind, keyword, flags, rest, original: text, loc, escape, trigger, features, heredocs };
+}
+
+/** Gives a node its typed instruction. */
+export function parseNode(node: InstructionNode): Instruction {
+  return PARSERS[node.kind](node);
+}
+
+/** Parses one logical line into its typed instruction. `trigger` is set inside ONBUILD. */
+export function parseLine(
+  text: string,
+  loc: SourceLoc,
+  escape: '\\' | '`',
+  trigger = false,
+  extras: LineExtras = {},
+): Instruction {
+  return parseNode(lineNode(text, loc, escape, trigger, extras));
 }

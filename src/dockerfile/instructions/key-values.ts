@@ -8,13 +8,18 @@ import type { InstructionNode } from '../node.js';
 import type { KeyValue } from '../types.js';
 import { parseWords } from '../words.js';
 
+/** True for the legacy `KEY value` form: the first word has no `=` (BuildKit's `NoDelim`). */
+export function isLegacyKeyValue(words: readonly string[]): boolean {
+  return words[0] !== undefined && !words[0].includes('=');
+}
+
 /** Parses the pairs of an ENV or LABEL line. */
 export function parseKeyValues(node: InstructionNode): KeyValue[] {
   const words = parseWords(node.rest, node.escape);
   const first = words[0];
   if (first === undefined) throw syntaxError(`${node.kind} requires at least one argument`, node.loc);
   let pairs: KeyValue[];
-  if (!first.includes('=')) {
+  if (isLegacyKeyValue(words)) {
     const match = /[\t\v\f\r ]+/.exec(node.rest);
     if (!match) throw syntaxError(`${node.kind} must have two arguments`, node.loc);
     pairs = [{ key: node.rest.slice(0, match.index), value: node.rest.slice(match.index + match[0].length) }];
