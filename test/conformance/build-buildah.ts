@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { unpackLayout, type UnpackedConfig } from '../helpers/unpack-image.js';
-import { caseBuildArgs, type BuildOutcome, type CorpusEnv } from './build-tsbuild.js';
+import { caseBuildArgs, caseSecretArgs, type BuildOutcome, type CorpusEnv } from './build-tsbuild.js';
 import type { ConformanceCase } from './cases.js';
 import { prepareCase } from './prepare-context.js';
 
@@ -31,7 +31,7 @@ export async function buildWithBuildah(c: ConformanceCase, env: CorpusEnv, work:
   const args = ['bud', '--isolation', 'chroot', '--format', 'docker', '--tls-verify=false', '-f', dockerfile, '-t', tag];
   for (const [k, v] of Object.entries(caseBuildArgs(c, env))) args.push('--build-arg', `${k}=${v}`);
   if (c.expected.target) args.push('--target', c.expected.target);
-  args.push(context);
+  args.push(...caseSecretArgs(c), context);
   try {
     const built = await buildah(store, args);
     const layout = join(work, 'layout');
@@ -39,7 +39,7 @@ export async function buildWithBuildah(c: ConformanceCase, env: CorpusEnv, work:
     const inspect = JSON.parse((await buildah(store, ['inspect', '--type', 'image', tag])).stdout) as { Docker: UnpackedConfig };
     const image = await unpackLayout(layout, join(work, 'unpacked'));
     await buildah(store, ['rmi', tag]);
-    return { code: 0, output: `${built.stdout}\n${built.stderr}`, image: { rootfs: image.rootfs, config: inspect.Docker } };
+    return { code: 0, output: `${built.stdout}\n${built.stderr}`, layout, image: { rootfs: image.rootfs, config: inspect.Docker } };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string; message: string };
     return { code: typeof e.code === 'number' ? e.code : null, output: `${e.stdout ?? ''}\n${e.stderr ?? e.message}` };

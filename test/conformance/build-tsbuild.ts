@@ -16,16 +16,22 @@ export interface CorpusEnv {
   readonly http: string;
 }
 
-/** A finished build: the builder's output, and the unpacked image when it succeeded. */
+/** A finished build: the builder's output, and the image (its OCI layout, unpacked) when it succeeded. */
 export interface BuildOutcome {
   readonly code: number | null;
   readonly output: string;
   readonly image?: UnpackedImage;
+  readonly layout?: string;
 }
 
 /** The `--build-arg`s of a case: `BASE`, `HTTP` when it serves files, then its own. */
 export function caseBuildArgs(c: ConformanceCase, env: CorpusEnv): Record<string, string> {
   return { BASE: env.base, ...(c.expected.http ? { HTTP: `${env.http}/${c.name}/www` } : {}), ...c.expected.buildArgs };
+}
+
+/** The `--secret id=ID,src=FILE` arguments of a case (its files stay in the case folder). */
+export function caseSecretArgs(c: ConformanceCase): string[] {
+  return Object.entries(c.expected.secrets ?? {}).flatMap(([id, file]) => ['--secret', `id=${id},src=${join(c.dir, file)}`]);
 }
 
 /** Builds `c` in `work` (an empty temp dir). */
@@ -35,8 +41,9 @@ export async function buildWithTsbuild(c: ConformanceCase, env: CorpusEnv, work:
   const args = ['--context', context, '--dockerfile', dockerfile, '--no-push', '--oci-layout-path', layout];
   for (const [k, v] of Object.entries(caseBuildArgs(c, env))) args.push('--build-arg', `${k}=${v}`);
   if (c.expected.target) args.push('--target', c.expected.target);
+  args.push(...caseSecretArgs(c));
   const run = await runTsbuild(args);
   const output = `${run.stdout}\n${run.stderr}`;
   if (run.code !== 0) return { code: run.code, output };
-  return { code: run.code, output, image: await unpackLayout(layout, join(work, 'unpacked')) };
+  return { code: run.code, output, layout, image: await unpackLayout(layout, join(work, 'unpacked')) };
 }

@@ -67,6 +67,11 @@ const ExpectedSchema = z.strictObject({
   /** Serve `www/` over HTTP and pass its URL as `--build-arg HTTP=http://127.0.0.1:PORT/<case>/www`. */
   http: z.literal(true).optional(),
   contextOps: z.array(ContextOpSchema).optional(),
+  /**
+   * Build secrets: id → a file under the case folder, given to both builders as `--secret
+   * id=ID,src=FILE`. The corpus test also checks that no value reaches the image or the log.
+   */
+  secrets: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), z.string()).optional(),
   /** The feature this case needs that tsbuild does not implement yet: the corpus test skips it. */
   pending: z.string().optional(),
   /** Why buildah 1.28, not tsbuild, departs from Docker here: the differential reports, not fails. */

@@ -15,6 +15,7 @@ import { buildWithTsbuild, type CorpusEnv } from './build-tsbuild.js';
 import { checkError, checkExpected } from './check-expected.js';
 import { serveFiles, type FileServer } from './file-server.js';
 import { limitConcurrency } from './limit.js';
+import { findSecretLeaks } from './secret-leaks.js';
 
 const cases = loadCases();
 // CONFORMANCE_RUN_PENDING=1 runs the pending cases too, to see which ones a new feature fixed.
@@ -58,6 +59,7 @@ describe('conformance corpus (tsbuild)', () => {
       expect(outcome.code, outcome.output).toBe(0);
       const image = outcome.image!;
       expect(checkExpected(c.expected, readTreeFacts(image.rootfs), image.config)).toEqual([]);
+      expect(findSecretLeaks(c, outcome.layout!, outcome.output)).toEqual([]);
     });
   }
 });
