@@ -2,12 +2,14 @@
  * What goes into the cache key of each cacheable step (RUN, COPY, ADD from local files, WORKDIR),
  * computed from the step's context before anything runs. See cache/keys.ts for why each field is
  * there. A step whose inputs cannot be known in advance (ADD from a URL) has no key: it runs, and
- * the chain of its stage ends there.
+ * the chain of its stage ends there. ADD from git is keyed by the commit `git ls-remote` resolves
+ * its ref to now (as BuildKit keys its git source), so a new commit misses and an unchanged one hits.
  */
 import { isGitSource, isUrlSource, resolveCopySources } from '../context/index.js';
 import type { AddInstruction, CopyInstruction, Instruction, RunInstruction, WorkdirInstruction } from '../dockerfile/index.js';
 import { sourceDigest, type StepKeyInput } from '../cache/index.js';
 import { runEnvironment } from './arg-scope.js';
+import { gitKeyInputs } from './add-git.js';
 import { copySourceOptions } from './copy-options.js';
 import { historyText } from './history-text.js';
 import { runMountInputs } from './run-key-inputs.js';
@@ -83,12 +85,15 @@ export async function stepKeyInput(ins: CacheableInstruction, step: StepContext,
       // Heredoc bodies may be expanded with the environment when the files are written.
       const heredocs = 'heredocs' in ins && Array.isArray(ins.heredocs) && ins.heredocs.length > 0;
       let inputs: string | undefined;
+      const git = ins.kind === 'ADD' ? patterns.filter(isGitSource) : [];
       if (from !== undefined) inputs = await fromInputs(from, patterns);
-      else if (patterns.some((p) => isUrlSource(p) || isGitSource(p))) inputs = undefined;
+      else if (patterns.some((p) => isUrlSource(p) && !git.includes(p))) inputs = undefined;
       else {
         // The same --exclude / --parents selection the handler copies, so the digest covers exactly those files.
-        const sources = await resolveCopySources(step.context, patterns, copySourceOptions(ins, step));
+        const local = patterns.filter((p) => !git.includes(p));
+        const sources = await resolveCopySources(step.context, local, copySourceOptions(ins, step));
         inputs = await sourceDigest(sources, { dest, ...(chown === null ? {} : { chown }), ...(chmod === null ? {} : { chmod }) });
+        if (ins.kind === 'ADD' && git.length > 0) inputs = JSON.stringify([inputs, await gitKeyInputs(git, ins, step)]);
       }
       if (inputs === undefined) return undefined;
       return { instruction, user, workdir, inputs, ...(heredocs ? { env: runEnvironment(step.config.Env, step.args) } : {}) };

@@ -2,7 +2,7 @@
  * Which ADD sources BuildKit's Dockerfile frontend treats as git repositories (`gitutil`
  * `ParseGitRef`): `git://` and `ssh://` URLs, scp-style `user@host:path`, and http(s) URLs whose
  * path ends in `.git` (a `#ref:subdir` fragment or a query may follow). `github.com/…` without a
- * scheme stays a local path there, and so here. Recognising them keeps such a source from being
+ * scheme stays a local path there, and so here. Such a source is cloned (`git-checkout`), never
  * downloaded as a web page or looked up in the context.
  */
 

@@ -7,3 +7,8 @@ export { archiveCompression } from './archive-source.js';
 export { detectCompression, openDecompressed, type Compression } from './decompress.js';
 export { downloadUrlSource, isUrlSource, urlFileName } from './url-source.js';
 export { isGitSource } from './git-source.js';
+export { isCommitSha, parseGitSource, redactGitUrl, type GitScheme, type GitSource } from './git-ref.js';
+export { gitAuthorization, type GitAuthorization, type SecretLookup } from './git-auth.js';
+export { gitCli, type GitCli, type GitRunOptions } from './git-command.js';
+export { resolveGitRef, type ResolvedGitRef } from './git-resolve.js';
+export { checkoutGitSource, type GitCheckout, type GitCheckoutOptions } from './git-checkout.js';

@@ -63,6 +63,7 @@ export const BUILDER_FEATURES: ParseFeatures = {
   runMounts: true,
   addChecksum: true,
   addUnpack: true,
+  addKeepGitDir: true,
   copyExclude: true,
   copyParents: true,
   heredocs: true,

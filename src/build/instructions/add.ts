@@ -4,9 +4,10 @@
  * extracted into the destination directory, merging with what is there, owners from the archive
  * unless --chown; `--unpack=false` copies it as is. An http(s) URL is downloaded (mode 0600
  * unless --chmod, Last-Modified as mtime), verified against `--checksum`, and copied, extracted
- * only with `--unpack=true`. Heredoc sources become 0644 files, never extracted. Sources are
- * applied in order, so a later one wins where they overlap. `--link` writes them into an empty
- * tree laid over the rootfs (copy-link).
+ * only with `--unpack=true`. A git URL is cloned at the ref it names and its tree copied like a
+ * local directory, never extracted (add-git; `--checksum` is then a commit prefix). Heredoc
+ * sources become 0644 files, never extracted. Sources are applied in order, so a later one wins
+ * where they overlap. `--link` writes them into an empty tree laid over the rootfs (copy-link).
  */
 import { posix } from 'node:path';
 import { archiveCompression, downloadUrlSource, isGitSource, isUrlSource, openDecompressed, resolveCopySources, type Compression } from '../../context/index.js';
@@ -14,6 +15,7 @@ import type { AddInstruction } from '../../dockerfile/index.js';
 import { copyIntoRoot, extractArchive, resolveChown, type CopySource } from '../../fs/index.js';
 import { TsbuildError } from '../../oci/index.js';
 import { checksumOnLocalSource, parseChecksum, verifyChecksum } from '../add-checksum.js';
+import { gitCopySource } from '../add-git.js';
 import { heredocSources } from '../copy-heredocs.js';
 import { writeMaybeLinked } from '../copy-link.js';
 import { copySourceOptions } from '../copy-options.js';
@@ -28,14 +30,19 @@ async function item(source: CopySource, unpack: boolean): Promise<AddItem> {
 }
 
 async function addItems(ins: AddInstruction, step: StepContext): Promise<AddItem[]> {
-  const checksum = ins.flags.checksum === undefined ? undefined : parseChecksum(step.expand(ins.flags.checksum));
+  // A git source reads --checksum as a commit prefix; an http one as a digest, parsed once it is needed.
+  const checksum = ins.flags.checksum === undefined ? undefined : step.expand(ins.flags.checksum);
   const options = copySourceOptions(ins, step);
   const items: AddItem[] = [];
   for (const src of ins.sources.map((s) => step.expand(s))) {
-    if (isGitSource(src)) throw new TsbuildError('TSB_DOCKERFILE_UNSUPPORTED', `ADD from a git repository (${src}) is not supported yet`);
+    if (isGitSource(src)) {
+      items.push({ kind: 'copy', source: await gitCopySource(src, ins, step) });
+      continue;
+    }
     if (isUrlSource(src)) {
+      const digest = checksum === undefined ? undefined : parseChecksum(checksum);
       const source = await downloadUrlSource(src, step.scratchDir);
-      if (checksum !== undefined) await verifyChecksum(source.hostPath, checksum, src);
+      if (digest !== undefined) await verifyChecksum(source.hostPath, digest, src);
       // BuildKit never extracts a URL unless --unpack=true asks for it.
       items.push(await item(source, ins.flags.unpack === true));
       continue;

@@ -1,0 +1,89 @@
+/**
+ * `ADD <git URL>` on the builder's side, as BuildKit's Dockerfile frontend 1.20 dispatches it:
+ * `--keep-git-dir` and `--checksum` (a hex commit prefix here, not a digest) merge with the
+ * URL's `?keep-git-dir=` and `?checksum=`, and disagreeing values are errors with BuildKit's
+ * words; submodules are updated unless `?submodules=false`. Authentication comes from the
+ * build's `--secret`s (`GIT_AUTH_TOKEN[.<host>]`, `GIT_AUTH_HEADER[.<host>]`). The checked-out
+ * tree is copied like a local directory (its contents into dest, `--exclude` applied), which is
+ * what BuildKit's `llb.Copy(gitState, "/", dest)` does. The cache key input is the commit
+ * `git ls-remote` resolves, with the ref name it came from. The handler resolves again when it
+ * runs: BuildKit pins the commit it keyed on, but the cache plan cannot hand it to the handler
+ * yet, so a ref that moves between planning and the step is saved under the earlier commit's key.
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  checkoutGitSource,
+  gitAuthorization,
+  gitCli,
+  parseGitSource,
+  resolveGitRef,
+  resolveCopySources,
+  rootfsTree,
+  type GitRunOptions,
+  type GitSource,
+} from '../context/index.js';
+import type { AddInstruction } from '../dockerfile/index.js';
+import type { CopySource } from '../fs/index.js';
+import { TsbuildError } from '../oci/index.js';
+import { copySourceOptions } from './copy-options.js';
+import type { StepContext } from './types.js';
+
+/** A git source with the instruction's flags merged in. */
+interface AddGitSource {
+  readonly source: GitSource;
+  readonly keepGitDir: boolean;
+  readonly submodules: boolean;
+}
+
+function mergeFlags(src: string, ins: AddInstruction, step: Pick<StepContext, 'expand'>): AddGitSource {
+  const parsed = parseGitSource(src);
+  const flagChecksum = ins.flags.checksum === undefined ? '' : step.expand(ins.flags.checksum);
+  if (flagChecksum !== '' && parsed.checksum !== '' && flagChecksum !== parsed.checksum) {
+    throw new TsbuildError('TSB_COPY_SOURCE', `ADD ${parsed.display}: checksum mismatch ${JSON.stringify(flagChecksum)} != ${JSON.stringify(parsed.checksum)}`);
+  }
+  const flagKeep = ins.flags.keepGitDir;
+  if (flagKeep !== undefined && parsed.keepGitDir !== undefined && flagKeep !== parsed.keepGitDir) {
+    throw new TsbuildError('TSB_COPY_SOURCE', `ADD ${parsed.display}: inconsistent keep-git-dir configuration`);
+  }
+  return {
+    source: { ...parsed, checksum: flagChecksum || parsed.checksum },
+    keepGitDir: parsed.keepGitDir ?? flagKeep ?? false,
+    submodules: parsed.submodules ?? true,
+  };
+}
+
+/** How git runs for `source` in this build: the authorization its secrets give. */
+async function runOptions(source: GitSource, step: Pick<StepContext, 'runMounts'>): Promise<GitRunOptions> {
+  const secrets = step.runMounts?.secrets;
+  const authorization = await gitAuthorization(source, async (id) => {
+    const secret = secrets?.get(id);
+    if (secret === undefined) return undefined;
+    if (secret.kind === 'value') return secret.value;
+    return readFile(secret.path, 'utf8').catch((err: unknown) => {
+      throw new TsbuildError('TSB_USAGE', `--secret id=${id}: cannot read ${secret.path}`, { cause: err });
+    });
+  });
+  return authorization === undefined ? {} : { authorization };
+}
+
+/** Clones `src` below the step's scratch dir and returns its tree as one directory source. */
+export async function gitCopySource(src: string, ins: AddInstruction, step: StepContext): Promise<CopySource> {
+  const { source, keepGitDir, submodules } = mergeFlags(src, ins, step);
+  const checkout = await checkoutGitSource(source, step.scratchDir, { ...(await runOptions(source, step)), keepGitDir, submodules });
+  step.logger.info(`ADD ${source.display}: checked out ${checkout.resolved.ref} at ${checkout.resolved.commit}`);
+  const tree = await rootfsTree(checkout.dir, `git repository ${source.display}`);
+  const [only] = await resolveCopySources(tree, ['/'], copySourceOptions(ins, step));
+  if (only === undefined) throw new TsbuildError('TSB_COPY_SOURCE', `ADD ${source.display}: the checkout is empty`);
+  return only;
+}
+
+/** The cache key input of the git sources among `patterns`: what each resolves to now. */
+export async function gitKeyInputs(patterns: readonly string[], ins: AddInstruction, step: StepContext): Promise<string> {
+  const resolved = [];
+  for (const src of patterns) {
+    const { source } = mergeFlags(src, ins, step);
+    const ref = await resolveGitRef(source, gitCli(source, await runOptions(source, step)));
+    resolved.push([ref.ref, ref.sha, ref.commit]);
+  }
+  return JSON.stringify(['git', resolved]);
+}
