@@ -63,5 +63,6 @@ export const FLAGS: { readonly [K in keyof BuildOptions]-?: FlagSpec | null } = 
   noPushCache: { long: 'no-push-cache', kind: 'bool', help: 'use the cache but do not save new layers to it' },
   cacheDir: { long: 'cache-dir', kind: 'string', valueName: 'dir', help: "base images stored by 'tsbuild warmer'; used before pulling, without network when the digest is known" },
   secrets: { long: 'secret', kind: 'list', valueName: 'id=ID,src=PATH|id=ID,env=VAR', help: 'a secret for RUN --mount=type=secret, from a file or an environment variable; never stored in the image (repeatable)' },
+  ssh: { long: 'ssh', kind: 'list', valueName: 'default|ID[=SOCKET|KEY[,KEY]]', help: 'an SSH agent for RUN --mount=type=ssh: default (or ID alone) is $SSH_AUTH_SOCK, else an agent socket or private key files; never stored in the image (repeatable)' },
   ignorePaths: { long: 'ignore-path', kind: 'list', valueName: 'path', help: "accepted for kaniko's flag: tsbuild never snapshots its own filesystem, so there is nothing to ignore" },
 };

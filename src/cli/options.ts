@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ISOLATION_MODES } from '../sandbox/index.js';
 import { parseGoDuration } from '../dockerfile/index.js';
+import { parseSshFlag } from './ssh-flag.js';
 
 /** One `--secret`: where its value comes from (read later, by the build). */
 export type SecretFlag = { readonly id: string; readonly src: string } | { readonly id: string; readonly env: string };
@@ -90,6 +91,7 @@ export const BuildOptionsSchema = z.object({
   noPushCache: z.boolean(),
   cacheDir: z.string().min(1).optional(),
   secrets: z.array(z.string().transform(parseSecretFlag)),
+  ssh: z.array(z.string().transform(parseSshFlag)),
 });
 
 /** A validated request from the command line (`cacheTtl` in milliseconds). */

@@ -14,6 +14,7 @@ import { probeIsolation, type Isolation } from '../sandbox/index.js';
 import type { BuildOptions } from './options.js';
 import { registrySetup } from './registry-setup.js';
 import { drainCache, layerCache, withBaseImageStore } from './cache-setup.js';
+import { startSshAgents } from './ssh-agents.js';
 
 export interface RunEnvironment {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -99,6 +100,8 @@ export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<vo
   const runMounts = runMountResources(o, run);
   const registries = await registrySetup(o, run.env, run.logger);
   const cache = layerCache(o, registries.push, req.platform, run.cwd, run.logger);
+  // Started last, so that nothing between here and `finally` can leave an agent running.
+  const ssh = await startSshAgents(o.ssh, run);
   try {
     if (!o.noPush && !o.skipPushPermissionCheck) {
       // One check per repository, before a long build rather than after it.
@@ -112,7 +115,7 @@ export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<vo
       workDir: run.workDir,
       isolation: () => (isolation ??= probeSandbox(o, run)),
       output: run.output,
-      runMounts,
+      runMounts: { ...runMounts, ssh: ssh.sockets },
       ...(cache === undefined ? {} : { cache }),
     });
     const digest = await writeOutputs(
@@ -140,6 +143,7 @@ export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<vo
       `built ${digest} · ${layers.length} layers · ${formatBytes(bytes)} · ${seconds.toFixed(1)} s`,
     );
   } finally {
+    await ssh.stop();
     // Saves of the steps that ran are worth keeping even when a later step failed.
     await drainCache(cache, run.logger);
     registries.pull.close();

@@ -2,7 +2,8 @@
  * `RUN --mount` values to typed mounts with BuildKit's defaults and checks (`parseMount`, then
  * `dispatchRunMounts` / `dispatchSecret`): bind is read-only unless `rw`, cache and tmpfs are
  * writable; a cache's id defaults to its target; a secret's id to its source or the target's
- * basename and its file to `/run/secrets/<id>` (no file when only `env` is asked for). The
+ * basename and its file to `/run/secrets/<id>` (no file when only `env` is asked for); an ssh
+ * mount's id to `default` (its socket path is numbered by the builder). The
  * builder calls `parseRunMount` with the stage's expander; the parser calls it early, on values
  * without `$`, so that a mistake fails before any work.
  */
@@ -54,8 +55,22 @@ export interface SecretMountSpec {
   readonly gid: number;
 }
 
-/** One typed `--mount`. (`type=ssh` is refused: tsbuild forwards no SSH agent.) */
-export type RunMountSpec = BindMountSpec | CacheMountSpec | TmpfsMountSpec | SecretMountSpec;
+/** `type=ssh`: an SSH agent socket (the `--ssh` of that id), only during this RUN. */
+export interface SshMountSpec {
+  readonly type: 'ssh';
+  /** `default` unless given. */
+  readonly id: string;
+  /** The socket's path; absent means `/run/buildkit/ssh_agent.<N>`, N counting this RUN's ssh mounts. */
+  readonly target?: string;
+  readonly required: boolean;
+  /** Of the socket: 0600, 0:0 unless given. */
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** One typed `--mount`. */
+export type RunMountSpec = BindMountSpec | CacheMountSpec | TmpfsMountSpec | SecretMountSpec | SshMountSpec;
 
 const SHARING: readonly string[] = ['shared', 'private', 'locked'];
 
@@ -72,6 +87,11 @@ function validate(m: MountFields): void {
     const named = (m.source ?? '') !== '' || (m.target ?? '') !== '' || (m.id ?? '') !== '';
     check(named, 'invalid secret mount. one of source, target required');
     check((m.source ?? '') === '' || (m.id ?? '') === '', "both source and id can't be set");
+  }
+  if (m.type === 'ssh') {
+    check((m.source ?? '') === '', 'ssh does not support source');
+    // BuildKit builds the named stage and then ignores it: refused rather than silently ignored.
+    if (m.from !== undefined) throw new MountFieldError('from is not supported on ssh mounts (BuildKit ignores it)', true);
   }
   check(m.sharing === undefined || SHARING.includes(m.sharing), `unsupported cache sharing value "${m.sharing ?? ''}"`);
   check(m.type === 'secret' || m.type === 'ssh' || (m.target ?? '') !== '', `mount type "${m.type}" requires a target`);
@@ -102,7 +122,10 @@ function typed(m: MountFields): RunMountSpec {
       };
     }
     case 'ssh':
-      throw new MountFieldError('type=ssh is not supported: tsbuild forwards no SSH agent', true);
+      return {
+        type: 'ssh', id: m.id || 'default', ...opt('target', m.target || undefined),
+        required: m.required, mode: m.mode ?? 0o600, uid: m.uid ?? 0, gid: m.gid ?? 0,
+      };
   }
 }
 

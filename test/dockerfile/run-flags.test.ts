@@ -28,6 +28,8 @@ const MOUNTS: readonly (readonly [string, object])[] = [
   ['type=secret,id=tok,env=', { type: 'secret', id: 'tok', env: 'tok', required: false, mode: 0o400, uid: 0, gid: 0 }],
   ['type=bind,"target=/a,b",source=x', { type: 'bind', target: '/a,b', source: 'x', readonly: true }],
   ['type=bind,"target=/a""b"', { type: 'bind', target: '/a"b', source: '.', readonly: true }],
+  ['type=ssh', { type: 'ssh', id: 'default', required: false, mode: 0o600, uid: 0, gid: 0 }],
+  ['type=ssh,id=gh,target=/agent,required,mode=0660,uid=1000,gid=10', { type: 'ssh', id: 'gh', target: '/agent', required: true, mode: 0o660, uid: 1000, gid: 10 }],
 ];
 
 describe('parseRunMount', () => {
@@ -67,6 +69,7 @@ const MOUNT_ERRORS: readonly (readonly [string, string])[] = [
   ['type=secret,env=TOKEN', 'invalid secret mount. one of source, target required'],
   ['type=secret,id=a,from=b', 'secret mount should not have a from'],
   ['type=secret,id=a,src=b', "both source and id can't be set"],
+  ['type=ssh,source=/x', 'ssh does not support source'],
   ['type=cache', 'mount type "cache" requires a target'],
   ['type=bind,from=$STAGE,target=/x', "'from' doesn't support variable expansion"],
 ];
@@ -89,11 +92,11 @@ describe('RUN flags with the features on', () => {
     expect(err.detail).toContain(contains);
   });
 
-  it('refuses ssh mounts as unsupported, naming the line', () => {
-    const err = parseError('FROM a\nRUN --mount=type=ssh git clone x\n');
+  it('refuses from= on an ssh mount as unsupported (BuildKit ignores it), naming the line', () => {
+    const err = parseError('FROM a\nRUN --mount=type=ssh,from=a git clone x\n');
     expect(err.code).toBe('TSB_DOCKERFILE_UNSUPPORTED');
     expect(err.line).toBe(2);
-    expect(err.detail).toContain('type=ssh is not supported');
+    expect(err.detail).toContain('from is not supported on ssh mounts');
   });
 
   it('defers checks of a value with a variable to the builder', () => {
