@@ -57,11 +57,20 @@ function copyAgentClient(dir: string): void {
   }
 }
 
+/** A process's command line, or '' when it exited between listing /proc and reading it. */
+function commandLine(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return '';
+  }
+}
+
 /** Every ssh-agent process whose command line names a tsbuild work directory. */
 function tsbuildAgents(): string[] {
   return readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))
-    .map((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() || '')
+    .map(commandLine)
     .filter((cmd) => cmd.startsWith('ssh-agent') && cmd.includes('/ssh-agents/'));
 }
 
