@@ -16,6 +16,7 @@ import { CopyFromTrees } from './copy-from.js';
 import { platformArgs, stageGlobals } from './platform-args.js';
 import { planCache } from './cache-plan.js';
 import { lintBuild } from './lint.js';
+import { stageSnapshot } from './single-snapshot.js';
 
 /** Builds the target stage of the request's Dockerfile. */
 export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Image> {
@@ -75,7 +76,8 @@ export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Im
         copyFrom: (from, s) => trees.tree(from, s.copyFrom.get(from)),
         created,
         escape,
-        ...(cachePlan ? { keys: cachePlan.keys.get(stage.index) ?? [], hits: cachePlan.hits } : {}),
+        ...(cachePlan && !req.singleSnapshot ? { keys: cachePlan.keys.get(stage.index) ?? [], hits: cachePlan.hits } : {}),
+        ...(req.singleSnapshot ? { singleSnapshot: stageSnapshot(cachePlan, stage.index) } : {}),
       },
       req,
       deps,

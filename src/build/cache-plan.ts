@@ -18,6 +18,7 @@ import type { BuildCache, BuildDeps, BuildRequest } from './request.js';
 import { inheritedTriggers } from './run-stage.js';
 import { stepContext, type StepEnvironment } from './step-context.js';
 import { cacheableConfig, isCacheable, stepKeyInput, type CacheableInstruction } from './step-key.js';
+import { singleSnapshotKey } from './single-snapshot.js';
 
 /** The build's keys and what the cache holds for them. */
 export interface CachePlan {
@@ -27,6 +28,11 @@ export interface CachePlan {
    */
   readonly keys: ReadonlyMap<number, readonly (CacheKey | undefined)[]>;
   readonly hits: ReadonlyMap<CacheKey, CachedLayer>;
+  /**
+   * With `--single-snapshot`, per stage index, the key of the stage's one layer; only these are
+   * looked up then. Absent for a stage with a step that is not cached.
+   */
+  readonly stageKeys: ReadonlyMap<number, CacheKey>;
 }
 
 /** What the plan walks and where it looks. */
@@ -57,21 +63,25 @@ const planningOnly = (what: string) => () => Promise.reject(new InternalError(`t
 export async function planCache(input: CachePlanInput): Promise<CachePlan> {
   const ends = new Map<number, StageEnd>();
   const keys = new Map<number, (CacheKey | undefined)[]>();
+  const stageKeys = new Map<number, CacheKey>();
   for (const stage of input.stages) {
     const walked = await walkStage(stage, await stageStart(stage, ends, input), ends, input);
     keys.set(stage.index, walked.keys);
     ends.set(stage.index, walked.end);
+    if (walked.stageKey !== undefined) stageKeys.set(stage.index, walked.stageKey);
   }
-  const wanted = [...new Set([...keys.values()].flat().filter((k): k is CacheKey => k !== undefined))];
+  const single = input.req.singleSnapshot === true;
+  const all = single ? [...stageKeys.values()] : [...keys.values()].flat().filter((k): k is CacheKey => k !== undefined);
+  const wanted = [...new Set(all)];
   const started = Date.now();
   const found = await lookupAll(input.cache.store, wanted);
   const hits = new Map<CacheKey, CachedLayer>();
   wanted.forEach((key, i) => found[i] && hits.set(key, found[i]));
   input.deps.logger.info(
     { cache: input.cache.store.description, keys: wanted.length, hits: hits.size, ms: Date.now() - started },
-    `cache: ${hits.size} of ${wanted.length} steps found in ${input.cache.store.description}`,
+    `cache: ${hits.size} of ${wanted.length} ${single ? 'single-snapshot stages' : 'steps'} found in ${input.cache.store.description}`,
   );
-  return { keys, hits };
+  return { keys, hits, stageKeys };
 }
 
 function layerFormat(family: MediaFamily, req: BuildRequest): LayerFormat {
@@ -111,6 +121,9 @@ async function walkStage(stage: PlannedStage, start: StageEnd, ends: ReadonlyMap
   let cmdSet = false;
   let key = start.finalKey;
   const keys: (CacheKey | undefined)[] = [];
+  // A single-snapshot stage is cached only when every step that may change files is.
+  let cacheable = 0;
+  let uncached = 0;
   const env: Omit<StepEnvironment, 'escape'> = {
     rootfs: planningOnly('read the rootfs'),
     beforeChanges: planningOnly('change files'),
@@ -128,6 +141,8 @@ async function walkStage(stage: PlannedStage, start: StageEnd, ends: ReadonlyMap
         const keyInput = key === undefined ? undefined : await stepKeyInput(ins, step, escape, fromInputs);
         key = key === undefined || keyInput === undefined ? undefined : stepKey(key, keyInput);
         keys.push(key !== undefined && enabled(ins, input.cache) ? key : undefined);
+        cacheable++;
+        if (keys.at(-1) === undefined) uncached++;
         config = cacheableConfig(ins, step);
       } else {
         keys.push(undefined);
@@ -141,7 +156,8 @@ async function walkStage(stage: PlannedStage, start: StageEnd, ends: ReadonlyMap
     }
     if (ins.kind === 'CMD') cmdSet = true;
   }
-  return { keys, end: { config, family: start.family, finalKey: key } };
+  const stageKey = input.req.singleSnapshot && cacheable > 0 && uncached === 0 && key !== undefined ? singleSnapshotKey(key) : undefined;
+  return { keys, stageKey, end: { config, family: start.family, finalKey: key } };
 }
 
 /** What `--from` names: the plan's resolution, or (ONBUILD triggers) a stage by name or index, else an image. */

@@ -16,7 +16,7 @@ export interface StageProgress {
   readonly history: readonly History[];
   /** New layers of this stage, each with its history entry. */
   readonly layers: readonly { readonly layer: Layer; readonly history: History }[];
-  /** The last scan of the rootfs, when one has been taken. */
+  /** The last scan of the rootfs, when one has been taken; with --single-snapshot, the baseline scan (single-snapshot.ts). */
   readonly scan?: Scan;
 }
 

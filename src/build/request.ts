@@ -39,6 +39,11 @@ export interface BuildRequest {
    * in new layers. Set by --reproducible (SOURCE_DATE_EPOCH or 0); absent means "now, no clamp".
    */
   readonly sourceDateEpoch?: number;
+  /**
+   * `--single-snapshot`: each stage gets one layer, the diff of its rootfs at the end against its
+   * base, instead of one per step; the layer cache then keeps one entry per stage (single-snapshot.ts).
+   */
+  readonly singleSnapshot?: boolean;
 }
 
 export interface BuildDeps {

@@ -12,7 +12,7 @@ import type { Image } from '../image/index.js';
 import { mediaTypesFor, type ContainerConfig, type ImageConfig } from '../oci/index.js';
 import type { BuildContext } from '../context/index.js';
 import { ArgScope } from './arg-scope.js';
-import { commitStep, ensureBaseline, type StageProgress } from './commit-step.js';
+import { commitStep, ensureBaseline, type CommitOptions, type StageProgress } from './commit-step.js';
 import { dispatch } from './instructions/index.js';
 import { locate } from './locate-error.js';
 import type { BuildDeps, BuildRequest } from './request.js';
@@ -22,6 +22,7 @@ import { stepContext } from './step-context.js';
 import { cacheableConfig, isCacheable } from './step-key.js';
 import { historyText } from './history-text.js';
 import { formatBytes } from './format-bytes.js';
+import { deferStep, finishSingleSnapshot, type SingleSnapshot } from './single-snapshot.js';
 
 export interface StageInput {
   readonly stage: PlannedStage;
@@ -37,6 +38,8 @@ export interface StageInput {
   /** Per instruction (triggers first), the cache key to use; absent when the build is not cached. */
   readonly keys?: readonly (CacheKey | undefined)[];
   readonly hits?: ReadonlyMap<CacheKey, CachedLayer>;
+  /** Present with `--single-snapshot`: the stage gets one layer at the end (single-snapshot.ts). */
+  readonly singleSnapshot?: SingleSnapshot;
 }
 
 /** What a finished stage hands on: its progress (config, history, new layers) and base. */
@@ -72,6 +75,14 @@ export async function runStage(input: StageInput, req: BuildRequest, deps: Build
   let args = ArgScope.forStage(req.buildArgs, input.globalArgs);
   let cmdSet = false;
   let author = baseConfig.author;
+  const single = input.singleSnapshot;
+  const commitOptions: CommitOptions = {
+    rootfs,
+    layersDir: join(dir, 'layers'),
+    layerMediaType: mediaTypesFor(base.family).layerGzip,
+    created: input.created,
+    ...(req.sourceDateEpoch === undefined ? {} : { clampMtime: req.sourceDateEpoch }),
+  };
   const instructions = [...triggers, ...stage.instructions];
   for (const [i, ins] of instructions.entries()) {
     const started = Date.now();
@@ -94,16 +105,18 @@ export async function runStage(input: StageInput, req: BuildRequest, deps: Build
     const key = input.keys?.[i];
     const hit = key === undefined ? undefined : input.hits?.get(key);
     try {
-      const result: StepResult = hit && isCacheable(ins) ? { kind: 'cached', config: cacheableConfig(ins, step), layer: hit.layer } : await dispatch(ins, step);
+      // Single snapshot: the baseline is the rootfs before the first step that may change files.
+      if (single && !single.hit && isCacheable(ins)) progress = await ensureBaseline(progress, rootfs);
+      const result: StepResult =
+        single?.hit && isCacheable(ins)
+          ? { kind: 'config', config: cacheableConfig(ins, step) }
+          : hit && isCacheable(ins)
+            ? { kind: 'cached', config: cacheableConfig(ins, step), layer: hit.layer }
+            : await dispatch(ins, step);
       if (result.kind === 'config' && result.args) args = result.args;
       if (result.kind === 'config' && result.author !== undefined) author = result.author;
-      progress = await commitStep(progress, result, historyText(ins, escape), {
-        rootfs,
-        layersDir: join(dir, 'layers'),
-        layerMediaType: mediaTypesFor(base.family).layerGzip,
-        created: input.created,
-        ...(req.sourceDateEpoch === undefined ? {} : { clampMtime: req.sourceDateEpoch }),
-      });
+      const createdBy = historyText(ins, escape);
+      progress = single ? deferStep(progress, result, createdBy, input.created) : await commitStep(progress, result, createdBy, commitOptions);
     } catch (err) {
       throw locate(err, ins);
     }
@@ -118,5 +131,22 @@ export async function runStage(input: StageInput, req: BuildRequest, deps: Build
     const cached = key === undefined ? '' : hit ? ' (cache hit)' : ' (cache miss)';
     logger.info(`${label} done in ${((Date.now() - started) / 1000).toFixed(2)} s${added === undefined ? '' : `, layer ${formatBytes(added)}`}${cached}`);
   }
+  if (single) progress = await snapshotAtEnd(progress, single, commitOptions, deps, logger);
   return { base, baseConfig, progress, argNames: args.names(), rootfs, ...(author === undefined ? {} : { author }) };
+}
+
+async function snapshotAtEnd(
+  progress: StageProgress,
+  single: SingleSnapshot,
+  opts: CommitOptions,
+  deps: BuildDeps,
+  logger: BuildDeps['logger'],
+): Promise<StageProgress> {
+  const started = Date.now();
+  const done = await finishSingleSnapshot(progress, single, opts, deps.cache);
+  const layer = done.layers[0]?.layer;
+  const size = layer === undefined ? 'no changes, no layer' : `layer ${formatBytes(await layer.size())}`;
+  const cached = single.key === undefined ? '' : single.hit ? ' (cache hit)' : ' (cache miss)';
+  logger.info(`single snapshot done in ${((Date.now() - started) / 1000).toFixed(2)} s, ${size}${cached}`);
+  return done;
 }

@@ -37,6 +37,7 @@ export const FLAGS: { readonly [K in keyof BuildOptions]-?: FlagSpec | null } = 
   skipTlsVerifyPull: { long: 'skip-tls-verify-pull', kind: 'bool', help: 'pull without verifying TLS certificates' },
   labels: { long: 'label', kind: 'keyValue', valueName: 'K=V', help: 'add a label to the image config (repeatable)' },
   reproducible: { long: 'reproducible', kind: 'bool', help: 'clamp timestamps in layers and config to SOURCE_DATE_EPOCH (or 0)' },
+  singleSnapshot: { long: 'single-snapshot', kind: 'bool', help: 'one layer per stage for everything its instructions change, snapshotted at the end' },
   verbosity: { long: 'verbosity', short: 'v', kind: 'string', default: 'info', valueName: 'level', help: 'log level: trace, debug, info, warn, error, fatal, panic' },
   logFormat: { long: 'log-format', kind: 'string', valueName: 'format', help: 'text, color or json (default: color on a terminal, text otherwise)' },
   kanikoDir: { long: 'kaniko-dir', kind: 'string', valueName: 'dir', help: 'where the work directory for rootfs trees and layers is created (default $TSBUILD_WORK_DIR, else the temp dir); always removed afterwards' },

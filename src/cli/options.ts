@@ -58,6 +58,7 @@ export const BuildOptionsSchema = z.object({
   skipTlsVerifyPull: z.boolean(),
   labels: z.array(z.tuple([z.string().min(1), z.string()])),
   reproducible: z.boolean(),
+  singleSnapshot: z.boolean(),
   verbosity: z.enum(VERBOSITIES),
   logFormat: z.enum(LOG_FORMATS),
   kanikoDir: z.string().min(1).optional(),

@@ -57,6 +57,7 @@ function request(o: BuildOptions, run: RunEnvironment): BuildRequest {
     buildArgs: new Map(o.buildArgs),
     labels: o.labels,
     platform: platform(o),
+    singleSnapshot: o.singleSnapshot,
     ...(o.target === undefined ? {} : { target: o.target }),
     ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
   };
