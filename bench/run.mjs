@@ -100,6 +100,8 @@ try {
   const warm = median(pairs.map((p) => p.warm));
   console.log('case         cold s      warm s      warm/cold (target <= 0.10)');
   console.log(`${'cache-slow'.padEnd(12)} ${cold.toFixed(2).padStart(9)}   ${warm.toFixed(2).padStart(9)}   ${(warm / cold).toFixed(3)}`);
+  // Layer compression alone: one zlib stream (as before) against the parallel gzip, as a ratio.
+  execFileSync(process.execPath, [join(ROOT, 'bench/gzip.mjs')], { stdio: 'inherit' });
 } finally {
   registry.stop();
   rmSync(work, { recursive: true, force: true });

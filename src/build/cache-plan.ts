@@ -9,7 +9,7 @@
 import { lookupAll, stageSourceDigest, stageStartKey, stepKey, type CachedLayer, type CacheKey, type LayerFormat, type StageBase } from '../cache/index.js';
 import type { BuildContext } from '../context/index.js';
 import type { PlannedStage, StageSource } from '../dockerfile/index.js';
-import { DEFAULT_GZIP_LEVEL, type Image } from '../image/index.js';
+import { DEFAULT_GZIP_LEVEL, GZIP_CHUNK_SIZE, type Image } from '../image/index.js';
 import { InternalError, mediaTypesFor, type ContainerConfig, type Digest, type MediaFamily } from '../oci/index.js';
 import { ArgScope } from './arg-scope.js';
 import { dispatch } from './instructions/index.js';
@@ -87,7 +87,8 @@ export async function planCache(input: CachePlanInput): Promise<CachePlan> {
 function layerFormat(family: MediaFamily, req: BuildRequest): LayerFormat {
   return {
     mediaType: mediaTypesFor(family).layerGzip,
-    compression: `gzip-${DEFAULT_GZIP_LEVEL}`,
+    // The blob format: level and member size decide the bytes, so a cache written with others never serves this build.
+    compression: `gzip-${DEFAULT_GZIP_LEVEL}-members-${GZIP_CHUNK_SIZE}`,
     ...(req.sourceDateEpoch === undefined ? {} : { clampMtime: req.sourceDateEpoch }),
   };
 }

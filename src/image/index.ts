@@ -5,6 +5,7 @@ export * from './remote.js';
 export * from './push.js';
 export { layerFromFile, type LayerFileInfo } from './layer-file.js';
 export { writeLayer, DEFAULT_GZIP_LEVEL, type WriteLayerOptions } from './write-layer.js';
+export { GZIP_CHUNK_SIZE } from './parallel-gzip.js';
 export { openUncompressed } from './uncompressed.js';
 export { prefetchLayers, type PrefetchOptions } from './prefetch-layers.js';
 export { scratchImage, DEFAULT_PATH_ENV } from './scratch.js';

@@ -19,7 +19,8 @@ parentPort.once('message', () => parentPort.close());
 /** `walkTree` off the main thread; a failure becomes a TsbuildError naming the root. */
 export function walkInWorker(root: string, request: WalkRequest): Promise<WalkColumns> {
   return new Promise((resolvePromise, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { root, request } });
+    // execArgv: [] so a parent started with --input-type=module does not make the CommonJS source ESM.
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { root, request } });
     // The worker waits for an acknowledgement before it ends: its 'exit' may otherwise be seen
     // before its last message. Settling twice is harmless, so 'exit' only reports a lost result.
     worker.once('message', (columns: WalkColumns) => {
