@@ -3,7 +3,8 @@
  * `--keep-git-dir` and `--checksum` (a hex commit prefix here, not a digest) merge with the
  * URL's `?keep-git-dir=` and `?checksum=`, and disagreeing values are errors with BuildKit's
  * words; submodules are updated unless `?submodules=false`. Authentication comes from the
- * build's `--secret`s (`GIT_AUTH_TOKEN[.<host>]`, `GIT_AUTH_HEADER[.<host>]`). The checked-out
+ * build's `--secret`s (`GIT_AUTH_TOKEN[.<host>]`, `GIT_AUTH_HEADER[.<host>]`) over http(s), and
+ * from the `--ssh default` agent over ssh (the cache key's `ls-remote` too). The checked-out
  * tree is copied like a local directory (its contents into dest, `--exclude` applied), which is
  * what BuildKit's `llb.Copy(gitState, "/", dest)` does. The cache key input is the commit
  * `git ls-remote` resolves, with the ref name it came from. The handler resolves again when it
@@ -52,8 +53,11 @@ function mergeFlags(src: string, ins: AddInstruction, step: Pick<StepContext, 'e
   };
 }
 
-/** How git runs for `source` in this build: the authorization its secrets give. */
+/** How git runs for `source` in this build: the authorization its secrets give, and the `--ssh` agents. */
 async function runOptions(source: GitSource, step: Pick<StepContext, 'runMounts'>): Promise<GitRunOptions> {
+  const agents = step.runMounts?.ssh;
+  // Only an ssh remote gets an agent, as only there BuildKit mounts one (context/git-ssh.ts).
+  const ssh = source.scheme === 'ssh' && agents !== undefined ? { sshAgents: agents } : {};
   const secrets = step.runMounts?.secrets;
   const authorization = await gitAuthorization(source, async (id) => {
     const secret = secrets?.get(id);
@@ -63,7 +67,7 @@ async function runOptions(source: GitSource, step: Pick<StepContext, 'runMounts'
       throw new TsbuildError('TSB_USAGE', `--secret id=${id}: cannot read ${secret.path}`, { cause: err });
     });
   });
-  return authorization === undefined ? {} : { authorization };
+  return authorization === undefined ? ssh : { ...ssh, authorization };
 }
 
 /** Clones `src` below the step's scratch dir and returns its tree as one directory source. */

@@ -4,7 +4,7 @@
  * no ref means the remote's default branch (`ls-remote --symref HEAD`); otherwise an exact
  * `refs/…` name wins, then a branch, then a tag (an annotated tag is followed to its commit).
  * `checksum` must be a hex prefix of the commit or of the annotated tag object, else the error
- * says both. ssh needs an SSH agent (`--ssh`), which tsbuild does not have: refused here, first.
+ * says both.
  */
 import { TsbuildError } from '../oci/index.js';
 import type { GitCli } from './git-command.js';
@@ -18,15 +18,6 @@ export interface ResolvedGitRef {
   readonly sha: string;
   /** The commit checked out. */
   readonly commit: string;
-}
-
-/** Fails for transports tsbuild cannot use yet. */
-export function refuseUnsupportedTransport(source: GitSource): void {
-  if (source.scheme !== 'ssh') return;
-  throw new TsbuildError(
-    'TSB_DOCKERFILE_UNSUPPORTED',
-    `ADD ${source.display}: cloning over ssh needs an SSH agent forwarded with --ssh, which tsbuild does not support yet; use an https URL (with a GIT_AUTH_TOKEN secret for a private repository)`,
-  );
 }
 
 function checksumError(source: GitSource, got: string): TsbuildError {
@@ -48,7 +39,6 @@ async function defaultBranch(source: GitSource, git: GitCli): Promise<string> {
 
 /** Resolves `source`'s ref on the remote. */
 export async function resolveGitRef(source: GitSource, git: GitCli): Promise<ResolvedGitRef> {
-  refuseUnsupportedTransport(source);
   if (source.checksum !== '' && !/^[a-fA-F0-9]+$/.test(source.checksum)) {
     throw new TsbuildError('TSB_COPY_SOURCE', `ADD ${source.display}: invalid checksum ${source.checksum} for Git URL, expected hex commit hash`);
   }

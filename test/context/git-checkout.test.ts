@@ -4,7 +4,7 @@
  * symlink, a subdir), `.git` exists only with keep-git-dir at the top and is then a working
  * repository without the credentials, submodules follow the superproject, a token from the
  * secrets is sent as BuildKit sends it and never appears in an error, and a bad ref, a
- * mismatching checksum and ssh fail with messages that say so.
+ * mismatching checksum and ssh without an agent fail with messages that say so.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
@@ -202,9 +202,9 @@ describe('checkoutGitSource', () => {
     expect(readFileSync(join(dir, 'feature.txt'), 'utf8')).toBe('feature\n');
   });
 
-  it('refuses ssh, which needs --ssh', async () => {
+  it('refuses ssh without the --ssh default agent', async () => {
     for (const url of ['ssh://git@127.0.0.1/app.git', 'git@127.0.0.1:org/app.git#main']) {
-      await expect(checkout(url)).rejects.toMatchObject({ code: 'TSB_DOCKERFILE_UNSUPPORTED', message: expect.stringContaining('--ssh') });
+      await expect(checkout(url)).rejects.toMatchObject({ code: 'TSB_USAGE', message: expect.stringContaining('--ssh default') });
     }
   });
 });

@@ -5,7 +5,7 @@
  * sha, `?branch=`), a subdir only, owners 0:0 unless --chown, git's modes, symlinks, `--exclude`,
  * `--link`, submodules, and `.git` only with --keep-git-dir (a repository whose HEAD is the
  * commit). A private repository is read with a GIT_AUTH_TOKEN secret whose value appears in no
- * blob and no log line. A bad ref, a wrong --checksum and ssh fail at their line. With the layer
+ * blob and no log line. A bad ref, a wrong --checksum and ssh without an agent fail at their line. With the layer
  * cache an unchanged commit hits and a new one misses. An http URL without `.git` is still a download.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,13 +172,14 @@ describe('ADD <git URL> (e2e)', () => {
     }
   });
 
-  it('refuses ssh sources at their line, with and without the cache, naming --ssh', async () => {
+  it('refuses ssh sources without an agent at their line, with and without the cache, naming --ssh default', async () => {
     for (const src of ['ssh://git@127.0.0.1/repo.git', 'git@127.0.0.1:org/repo.git']) {
       for (const args of [[], ['--cache', '--cache-repo', `${h.registry.host}/e2e/cache-ssh`]]) {
         const { run } = await h.build(dockerfile(`ADD ${src} /dst/`), args);
         expect(run.code, src).not.toBe(0);
         expect(run.stderr, src).toMatch(/Dockerfile:3/);
-        expect(run.stderr, src).toContain(`ADD ${src.replace('git@', 'xxxxx@')}: cloning over ssh needs an SSH agent forwarded with --ssh`);
+        expect(run.stderr, src).toContain(`ADD ${src.replace('git@', 'xxxxx@')}: no SSH key "default" forwarded`);
+        expect(run.stderr, src).toContain('--ssh default');
       }
     }
   });
