@@ -88,7 +88,7 @@ function layerFormat(family: MediaFamily, req: BuildRequest): LayerFormat {
   return {
     mediaType: mediaTypesFor(family).layerGzip,
     // The blob format: level and member size decide the bytes, so a cache written with others never serves this build.
-    compression: `gzip-${DEFAULT_GZIP_LEVEL}-members-${GZIP_CHUNK_SIZE}`,
+    compression: `gzip-${req.gzipLevel ?? DEFAULT_GZIP_LEVEL}-members-${GZIP_CHUNK_SIZE}`,
     ...(req.sourceDateEpoch === undefined ? {} : { clampMtime: req.sourceDateEpoch }),
   };
 }

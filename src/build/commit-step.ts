@@ -27,6 +27,8 @@ export interface CommitOptions {
   /** History timestamp (ISO) and the mtime clamp for layer entries, when reproducible. */
   readonly created: string;
   readonly clampMtime?: number;
+  /** gzip level of new layers (`--compression-level`); image/'s default when absent. */
+  readonly gzipLevel?: number;
 }
 
 /** Applies one step's result to the stage's progress. */
@@ -55,7 +57,7 @@ export async function commitStep(
     return withHistory(next, config, { created: opts.created, created_by: createdBy, empty_layer: true });
   }
   const tar = layerTar(root, changes, opts.clampMtime === undefined ? {} : { clampMtime: opts.clampMtime });
-  const layer = await writeLayer(tar, { dir: opts.layersDir, mediaType: opts.layerMediaType });
+  const layer = await writeLayer(tar, { dir: opts.layersDir, mediaType: opts.layerMediaType, ...(opts.gzipLevel === undefined ? {} : { level: opts.gzipLevel }) });
   const history: History = { created: opts.created, created_by: createdBy };
   return { ...next, config, history: [...next.history, history], layers: [...next.layers, { layer, history }] };
 }

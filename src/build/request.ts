@@ -44,6 +44,8 @@ export interface BuildRequest {
    * base, instead of one per step; the layer cache then keeps one entry per stage (single-snapshot.ts).
    */
   readonly singleSnapshot?: boolean;
+  /** gzip level of new layers, 0–9 (`--compression-level`); image/'s DEFAULT_GZIP_LEVEL when absent. */
+  readonly gzipLevel?: number;
 }
 
 export interface BuildDeps {

@@ -82,6 +82,7 @@ export async function runStage(input: StageInput, req: BuildRequest, deps: Build
     layerMediaType: mediaTypesFor(base.family).layerGzip,
     created: input.created,
     ...(req.sourceDateEpoch === undefined ? {} : { clampMtime: req.sourceDateEpoch }),
+    ...(req.gzipLevel === undefined ? {} : { gzipLevel: req.gzipLevel }),
   };
   const instructions = [...triggers, ...stage.instructions];
   for (const [i, ins] of instructions.entries()) {

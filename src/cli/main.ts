@@ -11,6 +11,7 @@ import { TsbuildError } from '../oci/index.js';
 import { parseArgs } from './parse-args.js';
 import { runBuild } from './run-build.js';
 import { runWarmer } from './run-warmer.js';
+import { workDirBase } from './work-dir.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -32,10 +33,10 @@ async function main(): Promise<number> {
       return 0;
     }
     const { options } = parsed;
-    logger = createLogger({ format: options.logFormat, level: options.verbosity, destination: 2 });
+    logger = createLogger({ format: options.logFormat, level: options.verbosity, destination: 2, fullTimestamps: options.logTimestamp });
     // The executor image sets TSBUILD_WORK_DIR=/kaniko; each run gets its own directory there,
     // removed in `finally`, so builds in one container behave like builds in fresh ones.
-    const base = options.kanikoDir ?? process.env['TSBUILD_WORK_DIR'] ?? tmpdir();
+    const base = workDirBase(options.kanikoDir, process.env, tmpdir());
     await mkdir(base, { recursive: true });
     workDir = await mkdtemp(join(base, 'tsbuild-'));
     await runBuild(options, {
@@ -44,6 +45,9 @@ async function main(): Promise<number> {
       workDir,
       logger,
       output: { stdout: process.stdout, stderr: process.stderr },
+      // Touched only for tar://stdin: an opened stdin could keep the process alive.
+      stdin: () => process.stdin,
+      owner: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
     });
     return 0;
   } catch (err) {

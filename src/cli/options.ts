@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { ISOLATION_MODES } from '../sandbox/index.js';
 import { parseGoDuration } from '../dockerfile/index.js';
 import { parseSshFlag } from './ssh-flag.js';
+import { parseGitFlags } from './git-flag.js';
+import { KANIKO_ONLY_SCHEMA } from './kaniko-flags.js';
 
 /** One `--secret`: where its value comes from (read later, by the build). */
 export type SecretFlag = { readonly id: string; readonly src: string } | { readonly id: string; readonly env: string };
@@ -43,6 +45,9 @@ export const VERBOSITIES = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 
 
 export const BuildOptionsSchema = z.object({
   context: z.string().min(1),
+  contextSubPath: z.string().min(1).optional(),
+  bucket: z.string().min(1).optional(),
+  git: z.array(z.string()).transform(parseGitFlags),
   dockerfile: z.string().min(1).optional(),
   destinations: z.array(z.string().min(1)),
   buildArgs: z.array(z.tuple([z.string().min(1), z.string()])),
@@ -61,6 +66,7 @@ export const BuildOptionsSchema = z.object({
   singleSnapshot: z.boolean(),
   verbosity: z.enum(VERBOSITIES),
   logFormat: z.enum(LOG_FORMATS),
+  logTimestamp: z.boolean(),
   kanikoDir: z.string().min(1).optional(),
   customPlatform: z.string().min(1).optional(),
   imageNameWithDigestFile: z.string().min(1).optional(),
@@ -73,6 +79,9 @@ export const BuildOptionsSchema = z.object({
   registryClientCerts: z.array(z.tuple([z.string().min(1), z.string().min(1)])),
   pushRetry: z.coerce.number().int().min(0),
   imageDownloadRetry: z.coerce.number().int().min(0),
+  imageFsExtractRetry: z.coerce.number().int().min(0),
+  compression: z.enum(['gzip', 'zstd']),
+  compressionLevel: z.coerce.number().int().min(-1).max(9),
   skipPushPermissionCheck: z.boolean(),
   pushIgnoreImmutableTagErrors: z.boolean(),
   isolation: z.enum(ISOLATION_MODES),
@@ -93,6 +102,7 @@ export const BuildOptionsSchema = z.object({
   cacheDir: z.string().min(1).optional(),
   secrets: z.array(z.string().transform(parseSecretFlag)),
   ssh: z.array(z.string().transform(parseSshFlag)),
+  ...KANIKO_ONLY_SCHEMA,
 });
 
 /** A validated request from the command line (`cacheTtl` in milliseconds). */

@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import { FLAGS, type FlagSpec } from './flags.js';
 import { BuildOptionsSchema, type BuildOptions } from './options.js';
 import { WARMER_FLAGS, WarmerOptionsSchema, type WarmerOptions } from './warmer-options.js';
+import { parseContextSource } from './context-source.js';
+import { noPushFromEnv, parsePflagBool, refuseUnsupportedKanikoFlags, rewriteDeprecatedFlags } from './kaniko-flags.js';
 
 export type ParsedArgs =
   | { readonly kind: 'help'; readonly text: string }
@@ -28,16 +30,19 @@ const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperC
 const defaultsOn = (spec: FlagSpec) => spec.kind === 'bool' && spec.default === 'true';
 
 /**
- * pflag (kaniko) accepts `--flag=true|false` for booleans; commander does not. `=false` drops a
- * flag that is off by default and becomes `--no-flag` for one that is on by default.
+ * pflag (kaniko) accepts `--flag=<bool>` (Go's ParseBool: true, false, 1, 0, t, F, TRUE, …) for
+ * booleans; commander does not. `=false` drops a flag that is off by default and becomes
+ * `--no-flag` for one that is on by default; a value that is not a bool is pflag's usage error.
  */
 function normaliseBooleans(argv: readonly string[], flags: FlagTable): string[] {
   const bools = new Map<string, FlagSpec>(Object.values(flags).flatMap((f) => (f?.kind === 'bool' ? [[`--${f.long}`, f] as const] : [])));
   return argv.flatMap((arg) => {
-    const m = /^(--[a-z-]+)=(true|false)$/i.exec(arg);
+    const m = /^(--[a-z-]+)=(.*)$/s.exec(arg);
     const spec = m ? bools.get(m[1]!) : undefined;
     if (!m || !spec) return [arg];
-    if (m[2]!.toLowerCase() === 'true') return [m[1]!];
+    const value = parsePflagBool(m[2]!);
+    if (value === undefined) throw new UsageError(`invalid argument ${JSON.stringify(m[2])} for "${m[1]}" flag: expected true or false`);
+    if (value) return [m[1]!];
     return defaultsOn(spec) ? [`--no-${spec.long}`] : [];
   });
 }
@@ -45,6 +50,7 @@ function normaliseBooleans(argv: readonly string[], flags: FlagTable): string[] 
 function optionFor(spec: FlagSpec): Option {
   const names = `${spec.short ? `-${spec.short}, ` : ''}--${spec.long}`;
   if (spec.kind === 'bool') return new Option(names, spec.help);
+  if (spec.kind === 'optionalBool') return new Option(`${names} [bool]`, spec.help);
   const opt = new Option(`${names} <${spec.valueName ?? 'value'}>`, spec.help);
   if (spec.kind === 'string' || spec.kind === 'int') return spec.default === undefined ? opt : opt.default(spec.default);
   return opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]).default([]);
@@ -89,8 +95,11 @@ export function parseArgs(argv: readonly string[], penv: ParseEnv): ParsedArgs {
     const parsed = parseFlags('tsbuild warmer', 'Download base images into a --cache-dir ahead of builds.', WARMER_FLAGS, WarmerOptionsSchema, argv.slice(1), penv);
     return 'text' in parsed ? parsed : { kind: 'warmer', options: parsed.options };
   }
-  const parsed = parseFlags('tsbuild', 'Build a container image from a Dockerfile without a daemon, and push it.', FLAGS, BuildOptionsSchema, argv, penv);
-  return 'text' in parsed ? parsed : { kind: 'build', options: checkCombinations(parsed.options) };
+  const renamed = rewriteDeprecatedFlags(argv);
+  const parsed = parseFlags('tsbuild', 'Build a container image from a Dockerfile without a daemon, and push it.', FLAGS, BuildOptionsSchema, renamed.argv, penv);
+  if ('text' in parsed) return parsed;
+  const options = { ...parsed.options, noPush: noPushFromEnv(parsed.options.noPush, penv.env), deprecationWarnings: renamed.warnings };
+  return { kind: 'build', options: checkCombinations(options) };
 }
 
 type Parsed<T> = { readonly kind: 'help' | 'version'; readonly text: string } | { readonly options: T };
@@ -135,6 +144,9 @@ function parseFlags<S extends z.ZodType<object>>(name: string, description: stri
 }
 
 function checkCombinations(o: BuildOptions): BuildOptions {
+  refuseUnsupportedKanikoFlags(o);
+  parseContextSource(o.context, o.bucket);
+  if (o.compression === 'zstd') throw new UsageError('--compression=zstd is not supported yet: tsbuild writes gzip layers (use --compression=gzip, the default)');
   if (o.destinations.length === 0 && !o.noPush) {
     throw new UsageError('no --destination given: name one (repeatable) or use --no-push');
   }

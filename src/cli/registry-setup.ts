@@ -19,7 +19,11 @@ export type RegistryFlags = Pick<
   BuildOptions,
   | 'insecure' | 'insecurePull' | 'skipTlsVerify' | 'skipTlsVerifyPull' | 'insecureRegistries' | 'skipTlsVerifyRegistries'
   | 'registryCertificates' | 'registryClientCerts' | 'registryMirrors' | 'registryMaps' | 'skipDefaultRegistryFallback' | 'imageDownloadRetry'
->;
+> &
+  Partial<Pick<BuildOptions, 'imageFsExtractRetry'>>;
+
+/** Retries of one registry request when the client is not told otherwise (RegistryClient's default). */
+const REQUEST_RETRIES = 3;
 
 const HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 /** Flag values name Docker Hub in several ways; references always say `docker.io`. */
@@ -64,7 +68,10 @@ function policyFor(o: RegistryFlags, purpose: Purpose): (registry: string) => Tr
 /** Builds both clients and the mirror-aware puller; flag values are validated here. */
 export async function registrySetup(o: RegistryFlags, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<RegistrySetup> {
   const credentials = await loadCredentials({ REGISTRY_AUTH_FILE: env['REGISTRY_AUTH_FILE'], DOCKER_CONFIG: env['DOCKER_CONFIG'], HOME: env['HOME'] });
-  const pull = new RegistryClient({ policy: policyFor(o, 'pull'), credentials, logger });
+  // kaniko's --image-fs-extract-retry retries extracting base layers; here their downloads, which
+  // are the pull client's blob requests, get that many more retries each.
+  const pullRetries = REQUEST_RETRIES + (o.imageFsExtractRetry ?? 0);
+  const pull = new RegistryClient({ policy: policyFor(o, 'pull'), credentials, logger, retries: pullRetries });
   const push = new RegistryClient({ policy: policyFor(o, 'push'), credentials, logger });
   const mirrors = registryMirrors({ mirrors: o.registryMirrors, maps: o.registryMaps, skipDefaultFallback: o.skipDefaultRegistryFallback });
   return {

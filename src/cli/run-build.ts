@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { buildImage, formatBytes, writeOutputs, type BuildRequest, type RunMountResources, type RunSecret } from '../build/index.js';
 import { checkPushPermission } from '../image/index.js';
 import type { Logger } from '../log/index.js';
@@ -15,6 +15,8 @@ import type { BuildOptions } from './options.js';
 import { registrySetup } from './registry-setup.js';
 import { drainCache, layerCache, withBaseImageStore } from './cache-setup.js';
 import { startSshAgents } from './ssh-agents.js';
+import { downloadDockerfile, prepareContext } from './context-source.js';
+import { kanikoFlagNotes } from './kaniko-flags.js';
 
 export interface RunEnvironment {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -22,6 +24,10 @@ export interface RunEnvironment {
   readonly workDir: string;
   readonly logger: Logger;
   readonly output: { readonly stdout: Writable; readonly stderr: Writable };
+  /** Standard input, opened only for `--context tar://stdin`. */
+  readonly stdin?: () => Readable & { readonly isTTY?: boolean };
+  /** Owner of an unpacked tar context's files; the tar's own owners when absent (needs root). */
+  readonly owner?: { readonly uid: number; readonly gid: number };
 }
 
 /** kaniko resolves --dockerfile against the working directory first, then the context. */
@@ -47,19 +53,18 @@ function platform(o: BuildOptions): Platform {
   return parsed;
 }
 
-function request(o: BuildOptions, run: RunEnvironment): BuildRequest {
-  const contextDir = resolve(run.cwd, o.context);
-  if (!existsSync(contextDir)) throw new UsageError(`--context ${o.context}: no such directory`);
+function request(o: BuildOptions, run: RunEnvironment, contextDir: string, dockerfile: string): BuildRequest {
   const epoch = sourceDateEpoch(o, run.env);
   return {
     contextDir,
-    dockerfilePath: dockerfilePath(o, contextDir, run.cwd),
+    dockerfilePath: dockerfile,
     buildArgs: new Map(o.buildArgs),
     labels: o.labels,
     platform: platform(o),
     singleSnapshot: o.singleSnapshot,
     ...(o.target === undefined ? {} : { target: o.target }),
     ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
+    ...(o.compressionLevel === -1 ? {} : { gzipLevel: o.compressionLevel }),
   };
 }
 
@@ -97,7 +102,14 @@ export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<vo
   if (o.ignorePaths.length > 0) {
     run.logger.info({ paths: o.ignorePaths }, '--ignore-path has no effect: tsbuild builds in its own rootfs and never snapshots its own filesystem');
   }
-  const req = request(o, run);
+  for (const warning of o.deprecationWarnings) run.logger.warn(warning);
+  for (const note of kanikoFlagNotes(o)) run.logger.info(note);
+  const { cwd, workDir, env, logger, stdin, owner } = run;
+  const contextDir = await prepareContext(o, { cwd, workDir, env, logger, ...(stdin ? { stdin } : {}), ...(owner ? { owner } : {}) });
+  // kaniko downloads a --dockerfile URL (its isURL: http or https).
+  const url = o.dockerfile !== undefined && /^https?:\/\//.test(o.dockerfile) ? o.dockerfile : undefined;
+  const dockerfile = url === undefined ? dockerfilePath(o, contextDir, cwd) : await downloadDockerfile(url, workDir);
+  const req = request(o, run, contextDir, dockerfile);
   const runMounts = runMountResources(o, run);
   const registries = await registrySetup(o, run.env, run.logger);
   const cache = layerCache(o, registries.push, req.platform, run.cwd, run.logger);

@@ -12,3 +12,6 @@ export { gitAuthorization, type GitAuthorization, type SecretLookup } from './gi
 export { gitCli, type GitCli, type GitRunOptions } from './git-command.js';
 export { resolveGitRef, type ResolvedGitRef } from './git-resolve.js';
 export { checkoutGitSource, type GitCheckout, type GitCheckoutOptions } from './git-checkout.js';
+export { spoolStream, unpackContextArchive, type UnpackContextOptions } from './context-archive.js';
+export { downloadFile } from './download-file.js';
+export { cloneGitContext, type GitContextOptions, type GitContextSpec } from './git-context.js';

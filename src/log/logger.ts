@@ -14,6 +14,8 @@ export interface LoggerOptions {
   readonly level: LogLevel;
   /** Where lines go; a file descriptor (2 for stderr) or a stream. */
   readonly destination: number | Writable;
+  /** Human lines carry the date and time to the millisecond (kaniko's `--log-timestamp`), not only HH:MM:ss. */
+  readonly fullTimestamps?: boolean;
 }
 
 /** Paths pino censors wherever they appear in a log record. */
@@ -48,7 +50,7 @@ export function createLogger(options: LoggerOptions): Logger {
     colorize: options.format === 'color',
     sync: true,
     ignore: 'pid,hostname',
-    translateTime: 'HH:MM:ss',
+    translateTime: options.fullTimestamps === true ? "yyyy-mm-dd'T'HH:MM:ss.l'Z'" : 'HH:MM:ss',
     singleLine: true,
     destination: options.destination,
   });
