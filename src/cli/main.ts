@@ -11,6 +11,7 @@ import { TsbuildError } from '../oci/index.js';
 import { parseArgs } from './parse-args.js';
 import { runBuild } from './run-build.js';
 import { runWarmer } from './run-warmer.js';
+import { enterUserNamespace } from './rootless.js';
 import { workDirBase } from './work-dir.js';
 
 function version(): string {
@@ -38,7 +39,7 @@ async function main(): Promise<number> {
     // removed in `finally`, so builds in one container behave like builds in fresh ones.
     const base = workDirBase(options.kanikoDir, process.env, tmpdir());
     await mkdir(base, { recursive: true });
-    workDir = await mkdtemp(join(base, 'tsbuild-'));
+    workDir = userns.removeOnInterrupt(await mkdtemp(join(base, 'tsbuild-')));
     await runBuild(options, {
       env: process.env,
       cwd: process.cwd(),
@@ -61,4 +62,5 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+const userns = await enterUserNamespace(process);
+process.exitCode = userns.exitCode ?? (await main());

@@ -77,6 +77,11 @@ export async function identityMapper(procSelf = '/proc/self'): Promise<IdMapper>
   };
 }
 
+/** Whether uid 0 here is uid 0 of the parent namespace (false in a rootless user namespace). */
+export async function rootIsParentRoot(procSelf = '/proc/self'): Promise<boolean> {
+  return parseMap(await readFile(`${procSelf}/uid_map`, 'utf8')).some((r) => r.inside === 0 && r.outside === 0);
+}
+
 /** Inside ids 1… laid over the subordinate ranges, after the caller's own id at 0. */
 function rootlessRanges(own: number, subordinate: readonly SubordinateRange[]): IdRange[] {
   const ranges: IdRange[] = [{ inside: 0, outside: own, count: 1 }];

@@ -3,3 +3,4 @@ export type { Isolation, IsolationMode, ProbeOptions, RunMount, RunResult, RunSp
 export { ISOLATION_MODES } from './types.js';
 export { probeIsolation } from './probe.js';
 export { planStrategies, type ProcessFacts, type StrategyName, type StrategyPlan } from './strategy.js';
+export { readSubordinateIds, type SubordinateRange } from './subordinate-ids.js';

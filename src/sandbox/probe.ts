@@ -12,7 +12,7 @@ import { TsbuildError } from '../oci/index.js';
 import { DOCKER_DEFAULT_CAPABILITIES, hasCapability, readCapabilities, type ProcessCapabilities } from './capabilities.js';
 import { DegradedIsolation } from './degraded-isolation.js';
 import { locateHostTools, locateOptionalTool, type HostTools } from './host-tools.js';
-import { identityMapper, rootlessMapper, type IdMapper } from './id-maps.js';
+import { identityMapper, rootIsParentRoot, rootlessMapper, type IdMapper } from './id-maps.js';
 import { NamespaceIsolation } from './namespace-isolation.js';
 import { runTrial } from './namespace-process.js';
 import { trialArgs } from './sandbox-script.js';
@@ -86,7 +86,8 @@ export async function probeIsolation(logger: Logger, options: ProbeOptions = {})
   const scratchDir = options.scratchDir ?? tmpdir();
   await mkdir(scratchDir, { recursive: true, mode: 0o755 });
   const caps = await readCapabilities();
-  const facts: ProcessFacts = { uid: process.getuid?.() ?? -1, effective: caps.effective };
+  const uid = process.getuid?.() ?? -1;
+  const facts: ProcessFacts = { uid, effective: caps.effective, unprivilegedRoot: uid === 0 && !(await rootIsParentRoot()) };
   const plan = planStrategies(facts, mode);
   const refused = [...plan.excluded];
   const tools = plan.candidates.length === 0 ? undefined : await locateHostTools();

@@ -15,6 +15,11 @@ export interface ProcessFacts {
   readonly uid: number;
   /** The effective capability set. */
   readonly effective: bigint;
+  /**
+   * uid 0 here is an unprivileged id of the parent namespace: tsbuild re-executed itself for a
+   * non-root user (cli/rootless.ts), or runs in a Kubernetes user namespace.
+   */
+  readonly unprivilegedRoot?: boolean;
 }
 
 /** The strategies to try, in order, and why each of the others is out. */
@@ -43,9 +48,20 @@ function reasonAgainst(name: StrategyName, facts: ProcessFacts): string | undefi
   return missing.length === 0 ? undefined : `needs ${missing.map((c) => `CAP_${c.toUpperCase()}`).join(', ')}`;
 }
 
+/**
+ * The strategies a mode names. In a rootless user namespace the namespace already is what
+ * `rootless` asks for (the caller's subordinate ids, no privilege outside), so there it means
+ * the namespace strategies run inside it.
+ */
+function namesOf(mode: IsolationMode, facts: ProcessFacts): readonly StrategyName[] {
+  if (mode === 'auto') return ORDER;
+  if (mode === 'rootless' && facts.uid === 0 && facts.unprivilegedRoot === true) return ['chroot', 'userns'];
+  return [mode];
+}
+
 /** The candidates for `mode`: every usable strategy in order for `auto`, else just that one. */
 export function planStrategies(facts: ProcessFacts, mode: IsolationMode): StrategyPlan {
-  const names = mode === 'auto' ? ORDER : [mode];
+  const names = namesOf(mode, facts);
   const candidates: StrategyName[] = [];
   const excluded: string[] = [];
   for (const name of names) {

@@ -1,9 +1,10 @@
 /**
  * `--mount=type=ssh` under the rootless sandbox, for real: a non-root process (uid 1000, made
  * with setpriv) starts its own ssh-agent, serves it with `sshMount` and runs the host's ssh-add
- * inside a busybox rootfs through the rootless isolation. A whole rootless build cannot run yet
- * (layers with root-owned files cannot be extracted without CAP_CHOWN), so the pieces are driven
- * directly, from the compiled dist/ (a separate process cannot load this test's TypeScript).
+ * inside a busybox rootfs through the rootless isolation strategy, the one a non-root process
+ * uses when it cannot re-execute itself in a user namespace (whole rootless builds are in
+ * test/e2e/rootless.test.ts). The pieces are driven directly, from the compiled dist/ (a
+ * separate process cannot load this test's TypeScript).
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
