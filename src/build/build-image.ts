@@ -31,7 +31,7 @@ export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Im
   const created = new Date(req.sourceDateEpoch === undefined ? Date.now() : req.sourceDateEpoch * 1000).toISOString();
   const images = new Map<number, Image>();
   deps = { ...deps, pullImage: memoizedPull(deps.pullImage) };
-  const trees = new CopyFromTrees({ pullImage: deps.pullImage, platform: req.platform, workDir: deps.workDir, logger: deps.logger });
+  const trees = new CopyFromTrees({ pullImage: deps.pullImage, platform: req.platform, workDir: deps.workDir, logger: deps.logger, canMknod: deps.canMknod ?? true });
   const escape = dockerfile.directives.escape;
   const expandGlobal = (word: string) => expand(word, (name) => globals.get(name), { escape }).value;
   await lintBuild({

@@ -18,6 +18,8 @@ export interface CopyFromOptions {
   readonly platform: Platform;
   readonly workDir: string;
   readonly logger: Logger;
+  /** See BuildDeps.canMknod. */
+  readonly canMknod: boolean;
 }
 
 interface BuiltStage {
@@ -69,7 +71,7 @@ export class CopyFromTrees {
   private async pull(ref: string, n: number): Promise<SourceTree> {
     const image = await this.opts.pullImage(parseReference(ref), this.opts.platform);
     const logger = this.opts.logger.child({ copyFrom: ref });
-    const rootfs = lazyRootfs(image, { dir: join(this.opts.workDir, `copy-from-${n}`), logger, canChown: true, canMknod: true });
+    const rootfs = lazyRootfs(image, { dir: join(this.opts.workDir, `copy-from-${n}`), logger, canChown: true, canMknod: this.opts.canMknod });
     return rootfsTree(await rootfs(), `image ${ref}`);
   }
 }

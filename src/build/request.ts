@@ -64,4 +64,9 @@ export interface BuildDeps {
   readonly cache?: BuildCache;
   /** `--secret` values and the cache-mount directory; RUN --mount=type=cache|secret fail without. */
   readonly runMounts?: RunMountResources;
+  /**
+   * False in a user namespace (a rootless build), where the kernel refuses mknod: device nodes
+   * in base layers are then skipped with a warning, as moby does. Default true.
+   */
+  readonly canMknod?: boolean;
 }

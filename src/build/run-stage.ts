@@ -69,7 +69,7 @@ export async function runStage(input: StageInput, req: BuildRequest, deps: Build
   await mkdir(join(dir, 'layers'), { recursive: true });
   const baseConfig = await base.config();
   const logger = deps.logger.child({ stage: stage.name ?? stage.index });
-  const rootfs = lazyRootfs(base, { dir, logger, canChown: true, canMknod: true });
+  const rootfs = lazyRootfs(base, { dir, logger, canChown: true, canMknod: deps.canMknod ?? true });
   const { triggers, config } = inheritedTriggers(stage, baseConfig.config ?? {});
   let progress: StageProgress = { config, history: [], layers: [] };
   let args = ArgScope.forStage(req.buildArgs, input.globalArgs);

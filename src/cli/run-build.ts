@@ -17,6 +17,7 @@ import { drainCache, layerCache, withBaseImageStore } from './cache-setup.js';
 import { startSshAgents } from './ssh-agents.js';
 import { downloadDockerfile, prepareContext } from './context-source.js';
 import { kanikoFlagNotes } from './kaniko-flags.js';
+import { USERNS_MARKER } from './rootless.js';
 
 export interface RunEnvironment {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -129,6 +130,8 @@ export async function runBuild(o: BuildOptions, run: RunEnvironment): Promise<vo
       isolation: () => (isolation ??= probeSandbox(o, run)),
       output: run.output,
       runMounts: { ...runMounts, ssh: ssh.sockets },
+      // In the rootless user namespace the kernel refuses mknod.
+      canMknod: run.env[USERNS_MARKER] === undefined,
       ...(cache === undefined ? {} : { cache }),
     });
     const digest = await writeOutputs(

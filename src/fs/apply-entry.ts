@@ -5,9 +5,10 @@
  * lchown → xattrs → chmod (chown clears setuid/setgid) → mtime. Directory mode and mtime are
  * deferred to the layer's final pass, after their children are written.
  */
-import { closeSync, lchownSync, linkSync, lstatSync, lutimesSync, chmodSync, mkdirSync, openSync, rmSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, lutimesSync, chmodSync, mkdirSync, openSync, rmSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import type { Extract, Header } from 'tar-stream';
 import { TsbuildError } from '../oci/index.js';
+import { lchownMapped } from './chown-mapped.js';
 import { entryContainerPath } from './entry-path.js';
 import type { LayerState } from './layer-state.js';
 import { resolveInRootSync } from './resolve-in-root.js';
@@ -66,7 +67,7 @@ export async function applyEntry(state: LayerState, target: string, entry: TarEn
 }
 
 async function applyMetadata(state: LayerState, target: string, header: EntryHeader): Promise<void> {
-  if (state.canChown) lchownSync(target, state.owner?.uid ?? header.uid ?? 0, state.owner?.gid ?? header.gid ?? 0);
+  if (state.canChown) lchownMapped(target, state.owner?.uid ?? header.uid ?? 0, state.owner?.gid ?? header.gid ?? 0, `layer entry ${JSON.stringify(header.name)}`);
   const xattrs = header.pax ? state.rawXattrs.get(header.pax) : undefined;
   if (xattrs !== undefined) state.unsupportedXattrs.push(...(await applyXattrs(target, xattrs)));
   const mode = (header.mode ?? 0) & 0o7777;

@@ -126,7 +126,7 @@ function report(state: LayerState, logger: Logger): void {
   if (state.skippedDevices.length > 0) {
     logger.warn(
       { devices: state.skippedDevices },
-      `skipped ${state.skippedDevices.length} device node(s): creating devices is not permitted here (no CAP_MKNOD)`,
+      `skipped ${state.skippedDevices.length} device node(s): creating devices is not permitted here (no CAP_MKNOD, or a user namespace)`,
     );
   }
   if (state.unsupportedXattrs.length > 0) {

@@ -6,7 +6,8 @@
  * hardlinked. A directory never replaces a non-directory (BuildKit: "cannot copy to
  * non-directory"), nor a file a directory.
  */
-import { chmodSync, constants, copyFileSync, lchownSync, linkSync, lutimesSync, mkdirSync, readlinkSync, symlinkSync, unlinkSync, utimesSync, type Stats } from 'node:fs';
+import { chmodSync, constants, copyFileSync, linkSync, lutimesSync, mkdirSync, readlinkSync, symlinkSync, unlinkSync, utimesSync, type Stats } from 'node:fs';
+import { lchownMapped } from './chown-mapped.js';
 import { lstatIfExists } from './lstat-if-exists.js';
 import { TsbuildError } from '../oci/index.js';
 import type { CopySourceEntry } from './copy-source.js';
@@ -108,7 +109,7 @@ export class EntryCopier {
 
   private chown(target: string, source: Stats): void {
     const owner = this.metadata.chown ?? (this.metadata.keepOwners ? source : { uid: 0, gid: 0 });
-    lchownSync(target, owner.uid, owner.gid);
+    lchownMapped(target, owner.uid, owner.gid, target);
   }
 }
 

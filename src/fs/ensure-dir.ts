@@ -3,7 +3,8 @@
  * resolved in root first, so the only directories made are new ones below a real directory.
  */
 import { lstatIfExists } from './lstat-if-exists.js';
-import { chmodSync, lchownSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { lchownMapped } from './chown-mapped.js';
 import { dirname, resolve } from 'node:path';
 import { resolveInRootSync } from './resolve-in-root.js';
 
@@ -32,7 +33,7 @@ export function ensureDirInRoot(root: string, containerDir: string, owner?: DirO
   for (const path of missing) {
     mkdirSync(path);
     chmodSync(path, 0o755);
-    if (owner !== undefined) lchownSync(path, owner.uid, owner.gid);
+    if (owner !== undefined) lchownMapped(path, owner.uid, owner.gid, path);
   }
   return { host, created: missing };
 }

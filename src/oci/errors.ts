@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'TSB_CONTEXT'
   | 'TSB_COPY_SOURCE'
   | 'TSB_USER_UNKNOWN'
+  | 'TSB_ID_UNMAPPED'
   | 'TSB_RUN_FAILED'
   | 'TSB_SANDBOX'
   | 'TSB_OUTPUT'
