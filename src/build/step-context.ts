@@ -9,6 +9,7 @@ import type { ContainerConfig } from '../oci/index.js';
 import { envLookup, type ArgScope } from './arg-scope.js';
 import type { BuildDeps } from './request.js';
 import type { StepContext } from './types.js';
+import type { UrlDownloads } from './url-downloads.js';
 
 /** What a step may reach besides the stage's config and ARGs. */
 export interface StepEnvironment {
@@ -18,6 +19,7 @@ export interface StepEnvironment {
   readonly context: BuildContext;
   readonly copyFromTree: (from: string) => Promise<SourceTree>;
   readonly scratchDir: string;
+  readonly downloads: UrlDownloads;
   readonly deps: Pick<BuildDeps, 'isolation' | 'logger' | 'output' | 'runMounts'>;
 }
 
@@ -39,6 +41,7 @@ export function stepContext(config: ContainerConfig, args: ArgScope, cmdSet: boo
     context: env.context,
     copyFromTree: env.copyFromTree,
     scratchDir: env.scratchDir,
+    download: (url) => env.downloads.get(url),
     isolation: env.deps.isolation,
     logger: env.deps.logger,
     output: env.deps.output,

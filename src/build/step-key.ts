@@ -1,15 +1,16 @@
 /**
- * What goes into the cache key of each cacheable step (RUN, COPY, ADD from local files, WORKDIR),
- * computed from the step's context before anything runs. See cache/keys.ts for why each field is
- * there. A step whose inputs cannot be known in advance (ADD from a URL) has no key: it runs, and
- * the chain of its stage ends there. ADD from git is keyed by the commit `git ls-remote` resolves
- * its ref to now (as BuildKit keys its git source), so a new commit misses and an unchanged one hits.
+ * What goes into the cache key of each cacheable step (RUN, COPY, ADD, WORKDIR), computed from the
+ * step's context before anything runs. See cache/keys.ts for why each field is there. ADD from git
+ * is keyed by the commit `git ls-remote` resolves its ref to now (as BuildKit keys its git
+ * source), and ADD from a URL by its `--checksum` or else the downloaded content (add-url-key.ts):
+ * changed content misses, unchanged content hits.
  */
 import { isGitSource, isUrlSource, resolveCopySources } from '../context/index.js';
 import type { AddInstruction, CopyInstruction, Instruction, RunInstruction, WorkdirInstruction } from '../dockerfile/index.js';
 import { sourceDigest, type StepKeyInput } from '../cache/index.js';
 import { runEnvironment } from './arg-scope.js';
 import { gitKeyInputs } from './add-git.js';
+import { urlKeyInputs } from './add-url-key.js';
 import { copySourceOptions } from './copy-options.js';
 import { historyText } from './history-text.js';
 import { runMountInputs } from './run-key-inputs.js';
@@ -86,14 +87,17 @@ export async function stepKeyInput(ins: CacheableInstruction, step: StepContext,
       const heredocs = 'heredocs' in ins && Array.isArray(ins.heredocs) && ins.heredocs.length > 0;
       let inputs: string | undefined;
       const git = ins.kind === 'ADD' ? patterns.filter(isGitSource) : [];
+      const urls = ins.kind === 'ADD' ? patterns.filter((p) => isUrlSource(p) && !git.includes(p)) : [];
       if (from !== undefined) inputs = await fromInputs(from, patterns);
-      else if (patterns.some((p) => isUrlSource(p) && !git.includes(p))) inputs = undefined;
+      // COPY of a URL: the handler refuses it, so the step has no key.
+      else if (ins.kind === 'COPY' && patterns.some(isUrlSource)) inputs = undefined;
       else {
         // The same --exclude / --parents selection the handler copies, so the digest covers exactly those files.
-        const local = patterns.filter((p) => !git.includes(p));
+        const local = patterns.filter((p) => !git.includes(p) && !urls.includes(p));
         const sources = await resolveCopySources(step.context, local, copySourceOptions(ins, step));
         inputs = await sourceDigest(sources, { dest, ...(chown === null ? {} : { chown }), ...(chmod === null ? {} : { chmod }) });
         if (ins.kind === 'ADD' && git.length > 0) inputs = JSON.stringify([inputs, await gitKeyInputs(git, ins, step)]);
+        if (ins.kind === 'ADD' && urls.length > 0) inputs = JSON.stringify([inputs, await urlKeyInputs(urls, ins, step)]);
       }
       if (inputs === undefined) return undefined;
       return { instruction, user, workdir, inputs, ...(heredocs ? { env: runEnvironment(step.config.Env, step.args) } : {}) };

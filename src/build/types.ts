@@ -12,6 +12,7 @@ import type { BuildContext, SourceTree } from '../context/index.js';
 import type { Isolation } from '../sandbox/index.js';
 import type { ArgScope } from './arg-scope.js';
 import type { RunMountResources } from './mounts/resources.js';
+import type { CopySource } from '../fs/index.js';
 
 /** What the snapshotter does after a step. */
 export type StepResult =
@@ -45,8 +46,10 @@ export interface StepContext {
   readonly context: BuildContext;
   /** The tree `COPY --from=<from>` reads: a finished stage's rootfs or a pulled image's. */
   copyFromTree(from: string): Promise<SourceTree>;
-  /** A directory of this stage's own under the build's work dir (ADD downloads land here). */
+  /** A directory of this stage's own under the build's work dir. */
   readonly scratchDir: string;
+  /** The file `ADD <url>` gets, downloaded once per build (url-downloads.ts). */
+  download(url: string): Promise<CopySource>;
   isolation(): Promise<Isolation>;
   /** Secrets and the cache-mount directory for RUN --mount; absent when the caller has none. */
   readonly runMounts?: RunMountResources;

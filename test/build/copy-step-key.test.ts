@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArgScope } from '../../src/build/arg-scope.js';
 import { stepContext } from '../../src/build/step-context.js';
+import { UrlDownloads } from '../../src/build/url-downloads.js';
+import { tmpdir } from 'node:os';
 import { stepKeyInput, type CacheableInstruction } from '../../src/build/step-key.js';
 import { openContext } from '../../src/context/index.js';
 import { ALL_FEATURES, parseDockerfile } from '../../src/dockerfile/index.js';
@@ -27,6 +29,8 @@ async function keyOf(dir: string, line: string, env: string[] = []) {
     copyFromTree: never,
     context,
     scratchDir: '',
+    // Never used: these steps download nothing.
+    downloads: new UrlDownloads(tmpdir()),
     deps: { isolation: never, logger: undefined as never, output: undefined as never },
   });
   const input = await stepKeyInput(ins as CacheableInstruction, step, '\\', never);

@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { ArgScope } from '../../src/build/arg-scope.js';
 import type { RunMountResources } from '../../src/build/index.js';
 import { stepContext } from '../../src/build/step-context.js';
+import { UrlDownloads } from '../../src/build/url-downloads.js';
+import { tmpdir } from 'node:os';
 import { stepKeyInput, type CacheableInstruction } from '../../src/build/step-key.js';
 import { openContext } from '../../src/context/index.js';
 import { BUILDER_FEATURES, parseDockerfile } from '../../src/dockerfile/index.js';
@@ -28,6 +30,8 @@ async function keyOf(dir: string, text: string, runMounts?: RunMountResources) {
     copyFromTree: never,
     context,
     scratchDir: '',
+    // Never used: these steps download nothing.
+    downloads: new UrlDownloads(tmpdir()),
     deps: { isolation: never, logger: undefined as never, output: undefined as never, ...(runMounts === undefined ? {} : { runMounts }) },
   });
   const input = await stepKeyInput(ins as CacheableInstruction, step, '\\', () => Promise.resolve('stage-key'));

@@ -10,7 +10,7 @@
  * where they overlap. `--link` writes them into an empty tree laid over the rootfs (copy-link).
  */
 import { posix } from 'node:path';
-import { archiveCompression, downloadUrlSource, isGitSource, isUrlSource, openDecompressed, resolveCopySources, type Compression } from '../../context/index.js';
+import { archiveCompression, isGitSource, isUrlSource, openDecompressed, resolveCopySources, type Compression } from '../../context/index.js';
 import type { AddInstruction } from '../../dockerfile/index.js';
 import { copyIntoRoot, extractArchive, resolveChown, type CopySource } from '../../fs/index.js';
 import { TsbuildError } from '../../oci/index.js';
@@ -41,7 +41,7 @@ async function addItems(ins: AddInstruction, step: StepContext): Promise<AddItem
     }
     if (isUrlSource(src)) {
       const digest = checksum === undefined ? undefined : parseChecksum(checksum);
-      const source = await downloadUrlSource(src, step.scratchDir);
+      const source = await step.download(src);
       if (digest !== undefined) await verifyChecksum(source.hostPath, digest, src);
       // BuildKit never extracts a URL unless --unpack=true asks for it.
       items.push(await item(source, ins.flags.unpack === true));
