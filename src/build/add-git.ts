@@ -7,9 +7,9 @@
  * from the `--ssh default` agent over ssh (the cache key's `ls-remote` too). The checked-out
  * tree is copied like a local directory (its contents into dest, `--exclude` applied), which is
  * what BuildKit's `llb.Copy(gitState, "/", dest)` does. The cache key input is the commit
- * `git ls-remote` resolves, with the ref name it came from. The handler resolves again when it
- * runs: BuildKit pins the commit it keyed on, but the cache plan cannot hand it to the handler
- * yet, so a ref that moves between planning and the step is saved under the earlier commit's key.
+ * `git ls-remote` resolves, with the ref name it came from; the handler checks out that same
+ * commit (the build's RemoteSources remember it), as BuildKit pins the commit it keyed on, so a
+ * ref that moves during the build cannot put another commit under the key.
  */
 import { readFile } from 'node:fs/promises';
 import {
@@ -73,7 +73,10 @@ async function runOptions(source: GitSource, step: Pick<StepContext, 'runMounts'
 /** Clones `src` below the step's scratch dir and returns its tree as one directory source. */
 export async function gitCopySource(src: string, ins: AddInstruction, step: StepContext): Promise<CopySource> {
   const { source, keepGitDir, submodules } = mergeFlags(src, ins, step);
-  const checkout = await checkoutGitSource(source, step.scratchDir, { ...(await runOptions(source, step)), keepGitDir, submodules });
+  const options = await runOptions(source, step);
+  // The commit the cache key was made from, if the plan resolved it: a moved branch cannot slip in.
+  const resolved = await step.remote.gitRef(source, () => resolveGitRef(source, gitCli(source, options)));
+  const checkout = await checkoutGitSource(source, step.scratchDir, { ...options, keepGitDir, submodules, resolved });
   step.logger.info(`ADD ${source.display}: checked out ${checkout.resolved.ref} at ${checkout.resolved.commit}`);
   const tree = await rootfsTree(checkout.dir, `git repository ${source.display}`);
   const [only] = await resolveCopySources(tree, ['/'], copySourceOptions(ins, step));
@@ -86,7 +89,8 @@ export async function gitKeyInputs(patterns: readonly string[], ins: AddInstruct
   const resolved = [];
   for (const src of patterns) {
     const { source } = mergeFlags(src, ins, step);
-    const ref = await resolveGitRef(source, gitCli(source, await runOptions(source, step)));
+    const options = await runOptions(source, step);
+    const ref = await step.remote.gitRef(source, () => resolveGitRef(source, gitCli(source, options)));
     resolved.push([ref.ref, ref.sha, ref.commit]);
   }
   return JSON.stringify(['git', resolved]);

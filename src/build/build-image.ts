@@ -17,7 +17,7 @@ import { platformArgs, stageGlobals } from './platform-args.js';
 import { planCache } from './cache-plan.js';
 import { lintBuild } from './lint.js';
 import { stageSnapshot } from './single-snapshot.js';
-import { UrlDownloads } from './url-downloads.js';
+import { RemoteSources } from './remote-sources.js';
 
 /** Builds the target stage of the request's Dockerfile. */
 export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Image> {
@@ -32,7 +32,7 @@ export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Im
   const created = new Date(req.sourceDateEpoch === undefined ? Date.now() : req.sourceDateEpoch * 1000).toISOString();
   const images = new Map<number, Image>();
   deps = { ...deps, pullImage: memoizedPull(deps.pullImage) };
-  const downloads = new UrlDownloads(join(deps.workDir, 'downloads'));
+  const remote = new RemoteSources(join(deps.workDir, 'downloads'));
   const trees = new CopyFromTrees({ pullImage: deps.pullImage, platform: req.platform, workDir: deps.workDir, logger: deps.logger, canMknod: deps.canMknod ?? true });
   const escape = dockerfile.directives.escape;
   const expandGlobal = (word: string) => expand(word, (name) => globals.get(name), { escape }).value;
@@ -60,7 +60,7 @@ export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Im
       req,
       deps,
       cache: deps.cache,
-      downloads,
+      remote,
     }));
   // BUILDKIT_DOCKERFILE_CHECK configures the lint rules; it is consumed even when no ARG declares it.
   const consumed = new Set<string>([...globals.keys(), ...PREDEFINED_ARGS, CHECK_BUILD_ARG]);
@@ -79,7 +79,7 @@ export async function buildImage(req: BuildRequest, deps: BuildDeps): Promise<Im
         copyFrom: (from, s) => trees.tree(from, s.copyFrom.get(from)),
         created,
         escape,
-        downloads,
+        remote,
         ...(cachePlan && !req.singleSnapshot ? { keys: cachePlan.keys.get(stage.index) ?? [], hits: cachePlan.hits } : {}),
         ...(req.singleSnapshot ? { singleSnapshot: stageSnapshot(cachePlan, stage.index) } : {}),
       },

@@ -19,7 +19,7 @@ import { inheritedTriggers } from './run-stage.js';
 import { stepContext, type StepEnvironment } from './step-context.js';
 import { cacheableConfig, isCacheable, stepKeyInput, type CacheableInstruction } from './step-key.js';
 import { singleSnapshotKey } from './single-snapshot.js';
-import type { UrlDownloads } from './url-downloads.js';
+import type { RemoteSources } from './remote-sources.js';
 
 /** The build's keys and what the cache holds for them. */
 export interface CachePlan {
@@ -49,7 +49,7 @@ export interface CachePlanInput {
   readonly req: BuildRequest;
   readonly deps: BuildDeps;
   readonly cache: BuildCache;
-  readonly downloads: UrlDownloads;
+  readonly remote: RemoteSources;
 }
 
 interface StageEnd {
@@ -133,7 +133,7 @@ async function walkStage(stage: PlannedStage, start: StageEnd, ends: ReadonlyMap
     copyFromTree: planningOnly('read another stage'),
     context: input.context,
     scratchDir: '',
-    downloads: input.downloads,
+    remote: input.remote,
     deps: { ...input.deps, isolation: planningOnly('run commands') },
   };
   const fromInputs = (from: string, patterns: readonly string[]) => copyFromInputs(stageSource(stage, from, input.stages), patterns, ends, input);

@@ -21,7 +21,7 @@ import type { StepResult } from './types.js';
 import { stepContext } from './step-context.js';
 import { cacheableConfig, isCacheable } from './step-key.js';
 import { historyText } from './history-text.js';
-import type { UrlDownloads } from './url-downloads.js';
+import type { RemoteSources } from './remote-sources.js';
 import { formatBytes } from './format-bytes.js';
 import { deferStep, finishSingleSnapshot, type SingleSnapshot } from './single-snapshot.js';
 
@@ -41,8 +41,8 @@ export interface StageInput {
   readonly hits?: ReadonlyMap<CacheKey, CachedLayer>;
   /** Present with `--single-snapshot`: the stage gets one layer at the end (single-snapshot.ts). */
   readonly singleSnapshot?: SingleSnapshot;
-  /** The build's `ADD <url>` downloads, shared with the cache plan. */
-  readonly downloads: UrlDownloads;
+  /** The build's downloads and git refs, shared with the cache plan. */
+  readonly remote: RemoteSources;
 }
 
 /** What a finished stage hands on: its progress (config, history, new layers) and base. */
@@ -104,7 +104,7 @@ export async function runStage(input: StageInput, req: BuildRequest, deps: Build
       context: input.context,
       copyFromTree: (from) => input.copyFrom(from, stage),
       scratchDir: dir,
-      downloads: input.downloads,
+      remote: input.remote,
       deps,
     });
     const key = input.keys?.[i];

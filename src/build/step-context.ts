@@ -9,7 +9,7 @@ import type { ContainerConfig } from '../oci/index.js';
 import { envLookup, type ArgScope } from './arg-scope.js';
 import type { BuildDeps } from './request.js';
 import type { StepContext } from './types.js';
-import type { UrlDownloads } from './url-downloads.js';
+import type { RemoteSources } from './remote-sources.js';
 
 /** What a step may reach besides the stage's config and ARGs. */
 export interface StepEnvironment {
@@ -19,7 +19,7 @@ export interface StepEnvironment {
   readonly context: BuildContext;
   readonly copyFromTree: (from: string) => Promise<SourceTree>;
   readonly scratchDir: string;
-  readonly downloads: UrlDownloads;
+  readonly remote: RemoteSources;
   readonly deps: Pick<BuildDeps, 'isolation' | 'logger' | 'output' | 'runMounts'>;
 }
 
@@ -41,7 +41,7 @@ export function stepContext(config: ContainerConfig, args: ArgScope, cmdSet: boo
     context: env.context,
     copyFromTree: env.copyFromTree,
     scratchDir: env.scratchDir,
-    download: (url) => env.downloads.get(url),
+    remote: env.remote,
     isolation: env.deps.isolation,
     logger: env.deps.logger,
     output: env.deps.output,

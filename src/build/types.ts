@@ -12,7 +12,7 @@ import type { BuildContext, SourceTree } from '../context/index.js';
 import type { Isolation } from '../sandbox/index.js';
 import type { ArgScope } from './arg-scope.js';
 import type { RunMountResources } from './mounts/resources.js';
-import type { CopySource } from '../fs/index.js';
+import type { RemoteSources } from './remote-sources.js';
 
 /** What the snapshotter does after a step. */
 export type StepResult =
@@ -48,8 +48,8 @@ export interface StepContext {
   copyFromTree(from: string): Promise<SourceTree>;
   /** A directory of this stage's own under the build's work dir. */
   readonly scratchDir: string;
-  /** The file `ADD <url>` gets, downloaded once per build (url-downloads.ts). */
-  download(url: string): Promise<CopySource>;
+  /** ADD's downloads and git refs, fetched or resolved once per build (remote-sources.ts). */
+  readonly remote: RemoteSources;
   isolation(): Promise<Isolation>;
   /** Secrets and the cache-mount directory for RUN --mount; absent when the caller has none. */
   readonly runMounts?: RunMountResources;

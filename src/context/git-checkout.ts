@@ -22,6 +22,8 @@ import { resolveGitRef, verifyGitChecksum, type ResolvedGitRef } from './git-res
 export interface GitCheckoutOptions extends GitRunOptions {
   readonly keepGitDir: boolean;
   readonly submodules: boolean;
+  /** What the ref resolved to earlier in the build (its cache key): checked out as is, not resolved again. */
+  readonly resolved?: ResolvedGitRef;
 }
 
 /** A checked-out git source. */
@@ -83,7 +85,7 @@ function subdirOf(source: GitSource, repo: string): string {
 /** Resolves, fetches and checks out `source` in a new directory below `scratchDir`. */
 export async function checkoutGitSource(source: GitSource, scratchDir: string, options: GitCheckoutOptions): Promise<GitCheckout> {
   const git = gitCli(source, options);
-  const resolved = await resolveGitRef(source, git);
+  const resolved = options.resolved ?? (await resolveGitRef(source, git));
   const repo = join(scratchDir, `git-${randomUUID()}`);
   await mkdir(repo, { recursive: true });
   await chmod(repo, 0o755);

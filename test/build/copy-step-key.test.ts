@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArgScope } from '../../src/build/arg-scope.js';
 import { stepContext } from '../../src/build/step-context.js';
-import { UrlDownloads } from '../../src/build/url-downloads.js';
+import { RemoteSources } from '../../src/build/remote-sources.js';
 import { tmpdir } from 'node:os';
 import { stepKeyInput, type CacheableInstruction } from '../../src/build/step-key.js';
 import { openContext } from '../../src/context/index.js';
@@ -29,8 +29,8 @@ async function keyOf(dir: string, line: string, env: string[] = []) {
     copyFromTree: never,
     context,
     scratchDir: '',
-    // Never used: these steps download nothing.
-    downloads: new UrlDownloads(tmpdir()),
+    // Never used: these steps fetch nothing.
+    remote: new RemoteSources(tmpdir()),
     deps: { isolation: never, logger: undefined as never, output: undefined as never },
   });
   const input = await stepKeyInput(ins as CacheableInstruction, step, '\\', never);

@@ -41,7 +41,7 @@ async function addItems(ins: AddInstruction, step: StepContext): Promise<AddItem
     }
     if (isUrlSource(src)) {
       const digest = checksum === undefined ? undefined : parseChecksum(checksum);
-      const source = await step.download(src);
+      const source = await step.remote.download(src);
       if (digest !== undefined) await verifyChecksum(source.hostPath, digest, src);
       // BuildKit never extracts a URL unless --unpack=true asks for it.
       items.push(await item(source, ins.flags.unpack === true));
