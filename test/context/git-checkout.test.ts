@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { checkoutGitSource, gitAuthorization, parseGitSource, type GitCheckoutOptions } from '../../src/context/index.js';
+import { checkoutGitSource, gitAuthorization, gitCli, parseGitSource, resolveGitRef, type GitCheckoutOptions } from '../../src/context/index.js';
 import { git, initRepo, startGitDaemon, startGitHttpServer, type GitDaemon, type GitHttpServer } from '../helpers/git-server.js';
 import { tempDir, type TempDir } from '../helpers/temp-dir.js';
 
@@ -126,6 +126,22 @@ describe('checkoutGitSource', () => {
     expect(readFileSync(join(old.dir, 'README'), 'utf8')).toBe('one\n');
     const tag = await checkout(`${server.url}/app.git#v2`);
     expect(tag.resolved.sha).toBe(commits['v2-tag']);
+  });
+
+  it('checks out the commit it is given, not where the branch has moved since (the cache key pins it)', async () => {
+    const moving = initRepo(repos, 'moving.git');
+    writeFileSync(join(moving, 'README'), 'keyed\n');
+    git(moving, 'add', 'README');
+    git(moving, 'commit', '-q', '-m', 'keyed');
+    const source = parseGitSource(`${server.url}/moving.git#main`);
+    const keyed = await resolveGitRef(source, gitCli(source, {}));
+    writeFileSync(join(moving, 'README'), 'moved\n');
+    git(moving, 'commit', '-q', '-am', 'moved');
+    const pinned = await checkout(`${server.url}/moving.git#main`, { ...plain, resolved: keyed });
+    expect(pinned.resolved.commit).toBe(keyed.commit);
+    expect(readFileSync(join(pinned.dir, 'README'), 'utf8')).toBe('keyed\n');
+    const fresh = await checkout(`${server.url}/moving.git#main`);
+    expect(readFileSync(join(fresh.dir, 'README'), 'utf8')).toBe('moved\n');
   });
 
   it('copies only a subdir, which must be a real directory', async () => {
