@@ -6,35 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ArgScope } from '../../src/build/arg-scope.js';
-import { stepContext } from '../../src/build/step-context.js';
-import { RemoteSources } from '../../src/build/remote-sources.js';
-import { tmpdir } from 'node:os';
-import { stepKeyInput, type CacheableInstruction } from '../../src/build/step-key.js';
-import { openContext } from '../../src/context/index.js';
-import { ALL_FEATURES, parseDockerfile } from '../../src/dockerfile/index.js';
-import { InternalError } from '../../src/oci/index.js';
+import { keyInputOf } from './key-input.js';
 import { tempDir } from '../helpers/temp-dir.js';
-
-const never = () => Promise.reject(new InternalError('not in a key'));
 
 /** The key input of the Dockerfile's first instruction after FROM, in `dir`, with ENV `env`. */
 async function keyOf(dir: string, line: string, env: string[] = []) {
-  const ins = parseDockerfile(`FROM scratch\n${line}\n`, 'Dockerfile', { features: ALL_FEATURES }).stages[0]?.instructions[0];
-  const context = await openContext(dir, { dockerfilePath: 'Dockerfile' });
-  const step = stepContext({ Env: env }, ArgScope.forStage(new Map(), new Map()), false, {
-    escape: '\\',
-    rootfs: never,
-    beforeChanges: never,
-    copyFromTree: never,
-    context,
-    scratchDir: '',
-    // Never used: these steps fetch nothing.
-    remote: new RemoteSources(tmpdir()),
-    deps: { isolation: never, logger: undefined as never, output: undefined as never },
-  });
-  const input = await stepKeyInput(ins as CacheableInstruction, step, '\\', never);
-  return JSON.stringify(input, (_k, v: unknown) => (v instanceof Map ? [...v] : v));
+  return keyInputOf(dir, line, { env });
 }
 
 const TREE = { Dockerfile: '', 'src/keep.ts': 'k', 'src/skip.md': 's', 'x/a/file.txt': 'a', 'x/b/other.txt': 'o' };

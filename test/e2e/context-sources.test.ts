@@ -7,18 +7,17 @@
  * write outside the build's context directory, and cloud buckets fail with exit 2.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pack, type Header as TarHeader } from 'tar-stream';
 import { E2eHarness } from '../build/e2e-harness.js';
 import { git, initRepo, startGitHttpServer, type GitHttpServer } from '../helpers/git-server.js';
 import { runTsbuild, type TsbuildRun } from '../helpers/run-tsbuild.js';
 import { unpackLayout } from '../helpers/unpack-image.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/tsbuild');
 const AUTH = `basic ${Buffer.from('ci-user:ci-pass-5Hq2').toString('base64')}`;
 
 let h: E2eHarness;
@@ -40,20 +39,6 @@ function contextDir(files: Record<string, string>): string {
   return dir;
 }
 
-/** Runs bin/tsbuild with `stdin` piped from a file (runTsbuild's stdin is closed). */
-function runWithStdin(args: readonly string[], stdinFile: string): Promise<TsbuildRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    createReadStream(stdinFile).pipe(child.stdin);
-  });
-}
-
 /** Writes a tar of exactly these entries (names as given, `..` and absolute ones too). */
 async function writeTar(path: string, entries: readonly (readonly [Partial<TarHeader> & { name: string }, string])[]): Promise<void> {
   const tar = pack();
@@ -68,7 +53,7 @@ async function writeTar(path: string, entries: readonly (readonly [Partial<TarHe
 async function build(args: readonly string[], env: Record<string, string> = {}, stdinFile?: string): Promise<{ run: TsbuildRun; rootfs: string }> {
   const out = join(h.work.path, `out-${(n += 1)}`);
   const all = ['--no-push', '--oci-layout-path', join(out, 'layout'), '--build-arg', `BASE=${h.base}`, '--kaniko-dir', join(h.work.path, 'kaniko'), ...args];
-  const run = stdinFile === undefined ? await runTsbuild(all, env) : await runWithStdin(all, stdinFile);
+  const run = await runTsbuild(all, env, stdinFile);
   if (run.code !== 0) return { run, rootfs: '' };
   return { run, rootfs: (await unpackLayout(join(out, 'layout'), out)).rootfs };
 }
