@@ -9,8 +9,8 @@
  * holding keys.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from '../oci/index.js';
 
@@ -64,12 +64,24 @@ function ended(child: ChildProcess): Promise<number | null | NodeJS.ErrnoExcepti
   });
 }
 
+/** Whether something accepts connections on `socket` (the file appears at bind(), before listen()). */
+function accepts(socket: string): Promise<boolean> {
+  return new Promise((done) => {
+    const probe = createConnection(socket);
+    probe.once('connect', () => {
+      probe.destroy();
+      done(true);
+    });
+    probe.once('error', () => done(false));
+  });
+}
+
 /** Waits until the agent listens on `socket`, or fails with why it did not. */
 async function waitReady(child: ChildProcess, socket: string, id: string, stderr: () => string): Promise<void> {
   let spawnError: NodeJS.ErrnoException | undefined;
   child.once('error', (err) => (spawnError = err));
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!statSync(socket, { throwIfNoEntry: false })?.isSocket()) {
+  while (!(await accepts(socket))) {
     if (spawnError?.code === 'ENOENT' || child.exitCode === NOT_FOUND) throw missingTool(id);
     if (spawnError !== undefined || child.exitCode !== null || Date.now() > deadline) {
       throw new UsageError(`--ssh ${id}: ssh-agent did not start${stderr() ? `: ${stderr()}` : ''}`, { cause: spawnError });
