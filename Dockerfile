@@ -16,8 +16,9 @@
 #
 # BASE must be a Debian-based Node 20+ image; what the image needs beyond that (the
 # sandbox's util-linux, mount and perl-base, attr for xattrs, busybox-static, git and
-# openssh-client for ADD of a repository and --ssh, CA certificates) is installed with
-# apt when the base lacks it. Tests build this file from a base made offline, which has it all.
+# openssh-client for ADD of a repository and --ssh, zstd for zstd layers, CA certificates) is
+# installed with apt when the base lacks it. Tests build this file from a base made offline,
+# which has it all.
 ARG BASE=docker.io/library/node:20-bookworm-slim
 FROM ${BASE}
 
@@ -30,7 +31,7 @@ ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 # bundles it and its dependencies into dist/cli/tsbuild.mjs.
 RUN set -eu; \
     need=""; \
-    for pair in unshare:util-linux setpriv:util-linux mount:mount perl:perl-base getfattr:attr busybox:busybox-static git:git ssh:openssh-client; do \
+    for pair in unshare:util-linux setpriv:util-linux mount:mount perl:perl-base getfattr:attr busybox:busybox-static git:git ssh:openssh-client zstd:zstd; do \
       command -v "${pair%%:*}" >/dev/null 2>&1 || need="$need ${pair#*:}"; \
     done; \
     [ -s /etc/ssl/certs/ca-certificates.crt ] || need="$need ca-certificates"; \

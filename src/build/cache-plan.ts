@@ -9,13 +9,13 @@
 import { lookupAll, stageSourceDigest, stageStartKey, stepKey, type CachedLayer, type CacheKey, type LayerFormat, type StageBase } from '../cache/index.js';
 import type { BuildContext } from '../context/index.js';
 import type { PlannedStage, StageSource } from '../dockerfile/index.js';
-import { DEFAULT_GZIP_LEVEL, GZIP_CHUNK_SIZE, type Image } from '../image/index.js';
-import { InternalError, mediaTypesFor, type ContainerConfig, type Digest, type MediaFamily } from '../oci/index.js';
+import { compressionId, type Image } from '../image/index.js';
+import { InternalError, type ContainerConfig, type Digest, type MediaFamily } from '../oci/index.js';
 import { ArgScope } from './arg-scope.js';
 import { dispatch } from './instructions/index.js';
 import { locate } from './locate-error.js';
 import type { BuildCache, BuildDeps, BuildRequest } from './request.js';
-import { inheritedTriggers } from './run-stage.js';
+import { inheritedTriggers, newLayerMediaType } from './run-stage.js';
 import { stepContext, type StepEnvironment } from './step-context.js';
 import { cacheableConfig, isCacheable, stepKeyInput, type CacheableInstruction } from './step-key.js';
 import { singleSnapshotKey } from './single-snapshot.js';
@@ -88,9 +88,9 @@ export async function planCache(input: CachePlanInput): Promise<CachePlan> {
 
 function layerFormat(family: MediaFamily, req: BuildRequest): LayerFormat {
   return {
-    mediaType: mediaTypesFor(family).layerGzip,
-    // The blob format: level and member size decide the bytes, so a cache written with others never serves this build.
-    compression: `gzip-${req.gzipLevel ?? DEFAULT_GZIP_LEVEL}-members-${GZIP_CHUNK_SIZE}`,
+    mediaType: newLayerMediaType(family, req),
+    // The blob format (gzip or zstd, level, gzip's member size): a cache written otherwise never serves this build.
+    compression: compressionId(req.compression ?? { format: 'gzip' }),
     ...(req.sourceDateEpoch === undefined ? {} : { clampMtime: req.sourceDateEpoch }),
   };
 }

@@ -27,8 +27,8 @@ export interface CommitOptions {
   /** History timestamp (ISO) and the mtime clamp for layer entries, when reproducible. */
   readonly created: string;
   readonly clampMtime?: number;
-  /** gzip level of new layers (`--compression-level`); image/'s default when absent. */
-  readonly gzipLevel?: number;
+  /** Compression level of new layers (`--compression-level`); the format's default when absent. */
+  readonly level?: number;
 }
 
 /** Applies one step's result to the stage's progress. */
@@ -57,7 +57,7 @@ export async function commitStep(
     return withHistory(next, config, { created: opts.created, created_by: createdBy, empty_layer: true });
   }
   const tar = layerTar(root, changes, opts.clampMtime === undefined ? {} : { clampMtime: opts.clampMtime });
-  const layer = await writeLayer(tar, { dir: opts.layersDir, mediaType: opts.layerMediaType, ...(opts.gzipLevel === undefined ? {} : { level: opts.gzipLevel }) });
+  const layer = await writeLayer(tar, { dir: opts.layersDir, mediaType: opts.layerMediaType, ...(opts.level === undefined ? {} : { level: opts.level }) });
   const history: History = { created: opts.created, created_by: createdBy };
   return { ...next, config, history: [...next.history, history], layers: [...next.layers, { layer, history }] };
 }

@@ -4,7 +4,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { Logger } from '../log/index.js';
-import type { Image } from '../image/index.js';
+import type { Image, LayerCompression } from '../image/index.js';
 import type { Platform, Reference } from '../oci/index.js';
 import type { Isolation } from '../sandbox/index.js';
 import type { BackgroundWriter, LayerCache } from '../cache/index.js';
@@ -44,8 +44,11 @@ export interface BuildRequest {
    * base, instead of one per step; the layer cache then keeps one entry per stage (single-snapshot.ts).
    */
   readonly singleSnapshot?: boolean;
-  /** gzip level of new layers, 0–9 (`--compression-level`); image/'s DEFAULT_GZIP_LEVEL when absent. */
-  readonly gzipLevel?: number;
+  /**
+   * How new layers are compressed (`--compression`, `--compression-level`); gzip at image/'s
+   * default level when absent. zstd makes the image OCI (run-stage.ts `stageBase`).
+   */
+  readonly compression?: LayerCompression;
 }
 
 export interface BuildDeps {

@@ -8,8 +8,9 @@ import { mkdir } from 'node:fs/promises';
 import type { SourceTree } from '../context/index.js';
 import { BUILDER_FEATURES, parseTrigger, type Instruction, type PlannedStage } from '../dockerfile/index.js';
 import type { CachedLayer, CacheKey } from '../cache/index.js';
-import type { Image } from '../image/index.js';
-import { mediaTypesFor, type ContainerConfig, type ImageConfig } from '../oci/index.js';
+import { asOciImage, layerMediaType, type Image } from '../image/index.js';
+import type { Logger } from '../log/index.js';
+import type { ContainerConfig, ImageConfig, MediaFamily } from '../oci/index.js';
 import type { BuildContext } from '../context/index.js';
 import { ArgScope } from './arg-scope.js';
 import { commitStep, ensureBaseline, type CommitOptions, type StageProgress } from './commit-step.js';
@@ -66,12 +67,33 @@ export function inheritedTriggers(stage: PlannedStage, config: ContainerConfig):
   return { triggers: (OnBuild ?? []).map((t) => parseTrigger(t, stage.from.loc, { features: BUILDER_FEATURES })), config: rest };
 }
 
+/**
+ * The media type of a stage's new layers. gzip follows the base image's family (as kaniko);
+ * zstd exists only under OCI media types, and `stageBase` makes the image OCI.
+ */
+export function newLayerMediaType(baseFamily: MediaFamily, req: BuildRequest): string {
+  const format = req.compression?.format ?? 'gzip';
+  return layerMediaType(format === 'zstd' ? 'oci' : baseFamily, format);
+}
+
+/**
+ * The image a stage builds on. With zstd a Docker-media-type base becomes OCI (manifest, config
+ * and base layers relabelled, no blob changed), as BuildKit forces OCI media types for zstd;
+ * kaniko instead silently writes gzip there, which DESIGN rule 5 forbids.
+ */
+function stageBase(base: Image, req: BuildRequest, logger: Logger): Image {
+  if (req.compression?.format !== 'zstd' || base.family === 'oci') return base;
+  logger.warn("the base image uses Docker media types; --compression=zstd makes this image OCI (Docker's schema 2 has no zstd layer type)");
+  return asOciImage(base);
+}
+
 export async function runStage(input: StageInput, req: BuildRequest, deps: BuildDeps): Promise<StageOutput> {
-  const { stage, base } = input;
+  const { stage } = input;
   const dir = join(deps.workDir, `stage-${stage.index}`);
   await mkdir(join(dir, 'layers'), { recursive: true });
-  const baseConfig = await base.config();
   const logger = deps.logger.child({ stage: stage.name ?? stage.index });
+  const base = stageBase(input.base, req, logger);
+  const baseConfig = await base.config();
   const rootfs = lazyRootfs(base, { dir, logger, canChown: true, canMknod: deps.canMknod ?? true });
   const { triggers, config } = inheritedTriggers(stage, baseConfig.config ?? {});
   let progress: StageProgress = { config, history: [], layers: [] };
@@ -82,10 +104,10 @@ export async function runStage(input: StageInput, req: BuildRequest, deps: Build
   const commitOptions: CommitOptions = {
     rootfs,
     layersDir: join(dir, 'layers'),
-    layerMediaType: mediaTypesFor(base.family).layerGzip,
+    layerMediaType: newLayerMediaType(base.family, req),
     created: input.created,
     ...(req.sourceDateEpoch === undefined ? {} : { clampMtime: req.sourceDateEpoch }),
-    ...(req.gzipLevel === undefined ? {} : { gzipLevel: req.gzipLevel }),
+    ...(req.compression?.level === undefined ? {} : { level: req.compression.level }),
   };
   const instructions = [...triggers, ...stage.instructions];
   for (const [i, ins] of instructions.entries()) {

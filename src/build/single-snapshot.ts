@@ -74,7 +74,7 @@ async function snapshotStage(baseline: NonNullable<StageProgress['scan']>, opts:
   const changes = diffScans(baseline, await scanTree(root, {}));
   if (changes.changed.length === 0 && changes.deleted.length === 0) return null;
   const tar = layerTar(root, changes, opts.clampMtime === undefined ? {} : { clampMtime: opts.clampMtime });
-  return writeLayer(tar, { dir: opts.layersDir, mediaType: opts.layerMediaType, ...(opts.gzipLevel === undefined ? {} : { level: opts.gzipLevel }) });
+  return writeLayer(tar, { dir: opts.layersDir, mediaType: opts.layerMediaType, ...(opts.level === undefined ? {} : { level: opts.level }) });
 }
 
 /** The last history entry carries the layer. */

@@ -102,7 +102,7 @@ export function kanikoFlagNotes(o: KanikoOnly): string[] {
 /** Throws a UsageError for a kaniko flag with a real meaning tsbuild does not implement. */
 export function refuseUnsupportedKanikoFlags(o: KanikoOnly): void {
   if (o.annotations.length > 0) throw new UsageError('--annotation is not supported yet: tsbuild cannot annotate the image manifest; use --label for metadata in the image config');
-  if (o.imageFormat !== undefined) throw new UsageError('--image-format is not supported yet: the image keeps the media types (docker or OCI) of its base image, as kaniko does without the flag');
+  if (o.imageFormat !== undefined) throw new UsageError('--image-format is not supported yet: the image keeps the media types (docker or OCI) of its base image, as kaniko does without the flag (--compression=zstd makes it OCI)');
   if (o.dryrun === true) throw new UsageError('--dryrun is not supported: tsbuild has no plan-only mode');
 }
 

@@ -3,6 +3,7 @@
  * whole shape; the modules below take the narrow pieces they need.
  */
 import { z } from 'zod';
+import { MAX_ZSTD_LEVEL } from '../image/index.js';
 import { ISOLATION_MODES } from '../sandbox/index.js';
 import { parseGoDuration } from '../dockerfile/index.js';
 import { parseSshFlag } from './ssh-flag.js';
@@ -81,7 +82,8 @@ export const BuildOptionsSchema = z.object({
   imageDownloadRetry: z.coerce.number().int().min(0),
   imageFsExtractRetry: z.coerce.number().int().min(0),
   compression: z.enum(['gzip', 'zstd']),
-  compressionLevel: z.coerce.number().int().min(-1).max(9),
+  // The range of the widest format (zstd); parse-args checks the chosen format's own range.
+  compressionLevel: z.coerce.number().int().min(-1).max(MAX_ZSTD_LEVEL),
   skipPushPermissionCheck: z.boolean(),
   pushIgnoreImmutableTagErrors: z.boolean(),
   isolation: z.enum(ISOLATION_MODES),

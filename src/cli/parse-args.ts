@@ -3,6 +3,7 @@
  * the flag table, asked not to exit or print, and every problem becomes one UsageError line.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { compressionLevel, MAX_ZSTD_LEVEL } from '../image/index.js';
 import { parseReference, TsbuildError, UsageError } from '../oci/index.js';
 import type { z } from 'zod';
 import { FLAGS, type FlagSpec } from './flags.js';
@@ -143,10 +144,20 @@ function parseFlags<S extends z.ZodType<object>>(name: string, description: stri
   return { options: parsed.data };
 }
 
+/** kaniko's -1 is the format's default level; gzip takes 0 (stored) to 9, zstd 1 to 19. */
+function checkCompressionLevel(o: BuildOptions): void {
+  if (o.compressionLevel === -1) return;
+  const [min, max] = o.compression === 'gzip' ? [0, 9] : [1, MAX_ZSTD_LEVEL];
+  if (o.compressionLevel < min || o.compressionLevel > max) {
+    const fallback = compressionLevel({ format: o.compression });
+    throw new UsageError(`--compression-level=${o.compressionLevel}: ${o.compression} levels are ${min} to ${max} (-1 is the default, ${fallback})`);
+  }
+}
+
 function checkCombinations(o: BuildOptions): BuildOptions {
   refuseUnsupportedKanikoFlags(o);
   parseContextSource(o.context, o.bucket);
-  if (o.compression === 'zstd') throw new UsageError('--compression=zstd is not supported yet: tsbuild writes gzip layers (use --compression=gzip, the default)');
+  checkCompressionLevel(o);
   if (o.destinations.length === 0 && !o.noPush) {
     throw new UsageError('no --destination given: name one (repeatable) or use --no-push');
   }

@@ -65,7 +65,7 @@ function request(o: BuildOptions, run: RunEnvironment, contextDir: string, docke
     singleSnapshot: o.singleSnapshot,
     ...(o.target === undefined ? {} : { target: o.target }),
     ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
-    ...(o.compressionLevel === -1 ? {} : { gzipLevel: o.compressionLevel }),
+    compression: { format: o.compression, ...(o.compressionLevel === -1 ? {} : { level: o.compressionLevel }) },
   };
 }
 

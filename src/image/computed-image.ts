@@ -91,7 +91,7 @@ export async function layerDescriptor(layer: Layer, family: MediaFamily): Promis
 }
 
 /** The same blob under another media type; origin and annotations are kept. */
-function relabelled(layer: Layer, mediaType: string): Layer {
+export function relabelled(layer: Layer, mediaType: string): Layer {
   return {
     mediaType,
     digest: () => layer.digest(),

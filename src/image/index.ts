@@ -4,8 +4,19 @@ export * from './verify.js';
 export * from './remote.js';
 export * from './push.js';
 export { layerFromFile, type LayerFileInfo } from './layer-file.js';
-export { writeLayer, DEFAULT_GZIP_LEVEL, type WriteLayerOptions } from './write-layer.js';
+export { writeLayer, type WriteLayerOptions } from './write-layer.js';
 export { GZIP_CHUNK_SIZE } from './parallel-gzip.js';
+export { DEFAULT_ZSTD_LEVEL, MAX_ZSTD_LEVEL } from './zstd-compress.js';
+export {
+  DEFAULT_GZIP_LEVEL,
+  compressionId,
+  compressionLevel,
+  compressionOf,
+  layerMediaType,
+  type CompressionFormat,
+  type LayerCompression,
+} from './layer-compression.js';
+export { asOciImage } from './oci-family.js';
 export { openUncompressed } from './uncompressed.js';
 export { prefetchLayers, type PrefetchOptions } from './prefetch-layers.js';
 export { scratchImage, DEFAULT_PATH_ENV } from './scratch.js';

@@ -1,7 +1,8 @@
 /**
- * Turns a layer tar into a stored gzip blob in one streaming pass:
- * tar → sha256 (diffID) → parallel gzip → sha256 (digest) + byte count → temp file → rename to
- * `<hex>`.
+ * Turns a layer tar into a stored blob in one streaming pass:
+ * tar → sha256 (diffID) → compressor → sha256 (digest) + byte count → temp file → rename to
+ * `<hex>`. The media type says the compression: gzip (below) or zstd (`zstd-compress`, default
+ * level 3).
  *
  * The blob is a multi-member gzip: one member per 1 MiB of tar, compressed on worker threads
  * (`parallel-gzip`). Measured here: 2.1× the throughput of one zlib stream on two cores, as fast
@@ -19,47 +20,41 @@
  */
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Digest, InternalError, splitDigest } from '../oci/index.js';
 import { hashTap } from './hash-tap.js';
 import { layerFromFile } from './layer-file.js';
+import { compressionLevel, compressionOf } from './layer-compression.js';
 import { parallelGzip } from './parallel-gzip.js';
 import type { Layer } from './types.js';
 import { commitTempFile } from './write-atomic.js';
+import { MAX_ZSTD_LEVEL, zstdCompress } from './zstd-compress.js';
 
-/** Where and how to store a new layer. `mediaType` must be a gzip layer type. */
+/** Where and how to store a new layer. `mediaType` must be a gzip or zstd layer type. */
 export interface WriteLayerOptions {
   /** Directory that receives the blob as `<hex>`; must exist. */
   readonly dir: string;
+  /** A gzip layer type (OCI or Docker), or OCI's zstd layer type. */
   readonly mediaType: string;
   readonly signal?: AbortSignal;
-  /** gzip level 0–9; default 6. */
+  /** gzip level 0–9 (default 6) or zstd level 1–19 (default 3). */
   readonly level?: number;
 }
 
-/** The default gzip level of new layers (see the file header for why). */
-export const DEFAULT_GZIP_LEVEL = 6;
-
 /** Compresses `tar` into `dir/<digest hex>` and returns a reopenable Layer for it. */
 export async function writeLayer(tar: Readable, opts: WriteLayerOptions): Promise<Layer> {
-  if (!/gzip$/.test(opts.mediaType)) {
-    throw new InternalError(`writeLayer writes gzip blobs but was asked for ${opts.mediaType}`);
-  }
-  const level = opts.level ?? DEFAULT_GZIP_LEVEL;
-  if (!Number.isInteger(level) || level < 0 || level > 9) throw new InternalError(`gzip level ${level} is not an integer from 0 to 9`);
+  const compressor = compressorFor(opts);
   const uncompressed = hashTap();
   const compressed = hashTap();
   const info = await commitTempFile(
     opts.dir,
     async (temp) => {
-      await pipeline(
-        tar,
-        uncompressed.stream,
-        parallelGzip({ level }),
-        compressed.stream,
-        createWriteStream(temp),
-        opts.signal ? { signal: opts.signal } : {},
+      const compressing = compressor();
+      // pipeline() settles once its ends are done, not when every stream has closed; waiting for
+      // the compressor's close means a failed write returns only after a zstd process is gone.
+      await pipeline(tar, uncompressed.stream, compressing, compressed.stream, createWriteStream(temp), opts.signal ? { signal: opts.signal } : {}).finally(
+        () => closed(compressing),
       );
       return {
         digest: compressed.digest(),
@@ -71,6 +66,23 @@ export async function writeLayer(tar: Readable, opts: WriteLayerOptions): Promis
     (result) => blobPath(opts.dir, result.digest),
   );
   return layerFromFile(blobPath(opts.dir, info.digest), info);
+}
+
+/**
+ * Makes the compressing stream the media type asks for. The level is checked now, before any
+ * file exists; the stream (for zstd, a process) is made only when the pipeline starts.
+ */
+function compressorFor(opts: WriteLayerOptions): () => Duplex {
+  const format = compressionOf(opts.mediaType);
+  if (format === undefined) throw new InternalError(`writeLayer writes gzip or zstd blobs but was asked for ${opts.mediaType}`);
+  const level = compressionLevel({ format, ...(opts.level === undefined ? {} : { level: opts.level }) });
+  const [min, max] = format === 'gzip' ? [0, 9] : [1, MAX_ZSTD_LEVEL];
+  if (!Number.isInteger(level) || level < min || level > max) throw new InternalError(`${format} level ${level} is not an integer from ${min} to ${max}`);
+  return format === 'gzip' ? () => parallelGzip({ level }) : () => zstdCompress({ level });
+}
+
+function closed(stream: Duplex): Promise<void> {
+  return stream.closed ? Promise.resolve() : new Promise((resolve) => stream.once('close', () => resolve()));
 }
 
 function blobPath(dir: string, digest: Digest): string {

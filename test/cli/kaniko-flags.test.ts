@@ -61,6 +61,7 @@ const KANIKO_FLAGS: readonly (readonly [string, readonly string[]])[] = [
   ['image-name-tag-with-digest-file', ['--image-name-tag-with-digest-file=/out/tag']],
   ['oci-layout-path', ['--oci-layout-path=/out/layout']],
   ['compression', ['--compression=gzip']],
+  ['compression=zstd', ['--compression=zstd', '--compression-level=19']],
   ['compression-level', ['--compression-level=9']],
   ['cache', ['--cache=true']],
   ['compressed-caching', ['--compressed-caching=false']],
@@ -99,7 +100,6 @@ const REFUSED: readonly (readonly [string, readonly string[], RegExp])[] = [
   ['annotation', ['--annotation', 'k=v'], /--annotation is not supported yet/],
   ['image-format', ['--image-format=oci'], /--image-format is not supported yet/],
   ['dryrun', ['--dryrun'], /--dryrun is not supported/],
-  ['compression=zstd', ['--compression=zstd'], /--compression=zstd is not supported yet/],
 ];
 
 describe('every kaniko executor flag', () => {
@@ -193,11 +193,16 @@ describe('kaniko flags with a meaning', () => {
     expect(usageError(['--git', 'recurse-submodules=yes']).message).toMatch(/recurse-submodules=yes: expected true or false/);
   });
 
-  it('reads the compression level as kaniko does (-1 default, 0 to 9)', () => {
+  it('reads the compression level as kaniko does (-1 default; gzip 0 to 9, zstd 1 to 19)', () => {
     expect(build([]).compressionLevel).toBe(-1);
     expect(build(['--compression-level', '-1']).compressionLevel).toBe(-1);
     expect(build(['--compression-level=0']).compressionLevel).toBe(0);
-    expect(usageError(['--compression-level=10']).message).toMatch(/--compression-level/);
+    expect(usageError(['--compression-level=10']).message).toMatch(/--compression-level=10: gzip levels are 0 to 9 \(-1 is the default, 6\)/);
+    expect(build(['--compression=zstd']).compression).toBe('zstd');
+    expect(build(['--compression=zstd', '--compression-level=19']).compressionLevel).toBe(19);
+    expect(usageError(['--compression=zstd', '--compression-level=0']).message).toMatch(/zstd levels are 1 to 19 \(-1 is the default, 3\)/);
+    expect(usageError(['--compression=zstd', '--compression-level=20']).message).toMatch(/--compression-level/);
+    expect(usageError(['--compression=xz']).message).toMatch(/--compression/);
   });
 
   it('reads KANIKO_NO_PUSH over --no-push, as kaniko does', () => {

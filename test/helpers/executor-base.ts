@@ -2,7 +2,7 @@
  * A Node base image for the executor image's Dockerfile, made offline from this machine: the
  * node binary (where node:20-bookworm-slim has it, /usr/local/bin), the Debian packages
  * the Dockerfile and the sandbox use (dash, coreutils, util-linux, mount, perl-base, attr,
- * busybox-static, git and openssh-client for ADD of a repository and --ssh), the CA certificates, and every shared library their ELF files load (ldd).
+ * busybox-static, git and openssh-client for ADD of a repository and --ssh, zstd for zstd layers), the CA certificates, and every shared library their ELF files load (ldd).
  * Built with production code (writeLayer, scratchImage, appendLayers) and pushed with the
  * production registry client, like busybox-image.ts. About 150 MB unpacked, 60 MB as a gzip
  * layer that takes ~15 s to write: it is cached in the temp dir under a key that hashes every
@@ -22,7 +22,7 @@ import { silentLogger } from '../../src/log/index.js';
 import { DEFAULT_PLATFORM, MediaType, parseDigest, parseReference, type Digest } from '../../src/oci/index.js';
 import { anonymousCredentials, RegistryClient } from '../../src/registry/index.js';
 
-const PACKAGES = ['dash', 'coreutils', 'util-linux', 'mount', 'perl-base', 'attr', 'busybox-static', 'ca-certificates', 'git', 'openssh-client'];
+const PACKAGES = ['dash', 'coreutils', 'util-linux', 'mount', 'perl-base', 'attr', 'busybox-static', 'ca-certificates', 'git', 'openssh-client', 'zstd'];
 const SKIP = /^\/usr\/share\/(doc|man|info|lintian|locale|bash-completion)\//;
 const MTIME = new Date('2024-01-01T00:00:00Z');
 
