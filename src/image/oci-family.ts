@@ -10,16 +10,12 @@ import { MediaType, TsbuildError } from '../oci/index.js';
 import { computedImage, manifestLayers, relabelled, type ManifestLayer } from './computed-image.js';
 import type { Image } from './types.js';
 
-/** OCI's non-distributable layer types (deprecated by the spec, still what Docker foreign layers become). */
-const OCI_NONDISTRIBUTABLE_TAR = 'application/vnd.oci.image.layer.nondistributable.v1.tar';
-const OCI_NONDISTRIBUTABLE_GZIP = 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip';
-
 /** Docker layer media types and their OCI equivalents. */
 const TO_OCI: Readonly<Record<string, string>> = {
   [MediaType.dockerLayerGzip]: MediaType.ociLayerGzip,
-  'application/vnd.docker.image.rootfs.diff.tar': MediaType.ociLayerTar,
-  [MediaType.dockerForeignLayerGzip]: OCI_NONDISTRIBUTABLE_GZIP,
-  'application/vnd.docker.image.rootfs.foreign.diff.tar': OCI_NONDISTRIBUTABLE_TAR,
+  [MediaType.dockerLayerTar]: MediaType.ociLayerTar,
+  [MediaType.dockerForeignLayerGzip]: MediaType.ociNondistributableLayerGzip,
+  [MediaType.dockerForeignLayerTar]: MediaType.ociNondistributableLayerTar,
 };
 
 /** `img` itself when it is OCI already, else the same image under OCI media types. */

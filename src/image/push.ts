@@ -33,10 +33,10 @@ const CONCURRENCY = 4;
 /** Layers Docker never pushes: their bytes live at `urls`, outside any registry. */
 const NON_DISTRIBUTABLE: ReadonlySet<string> = new Set([
   MediaType.dockerForeignLayerGzip,
-  'application/vnd.docker.image.rootfs.foreign.diff.tar',
-  'application/vnd.oci.image.layer.nondistributable.v1.tar',
-  'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
-  'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd',
+  MediaType.dockerForeignLayerTar,
+  MediaType.ociNondistributableLayerTar,
+  MediaType.ociNondistributableLayerGzip,
+  MediaType.ociNondistributableLayerZstd,
 ]);
 
 interface BlobToPush {

@@ -115,9 +115,9 @@ describe.skipIf(!hasPodman)('the executor image in an unprivileged container (Je
     expect(config.config.Entrypoint).toEqual(['tsbuild']);
     expect(config.config.WorkingDir).toBe('/workspace');
     expect(config.config.Env).toEqual(expect.arrayContaining(['DOCKER_CONFIG=/kaniko/.docker/', 'TSBUILD_WORK_DIR=/kaniko']));
-    const look = await sh('id -u; grep CapEff /proc/self/status; ls -l /kaniko/executor; test -x /busybox/sh && echo busybox; git --version; command -v ssh-keyscan; tsbuild --version');
+    const look = await sh('id -u; grep CapEff /proc/self/status; ls -l /kaniko/executor; test -x /busybox/sh && echo busybox; git --version; command -v ssh-keyscan; command -v zstd; tsbuild --version');
     expect(look.stderr).toBe('');
-    const [uid, capEff, executor, busybox, git, keyscan] = look.stdout.split('\n');
+    const [uid, capEff, executor, busybox, git, keyscan, zstd] = look.stdout.split('\n');
     expect(uid).toBe('0');
     // root, but no CAP_SYS_ADMIN (bit 21): an ordinary unprivileged container.
     expect((BigInt(`0x${capEff!.split('\t')[1]}`) >> 21n) & 1n).toBe(0n);
@@ -126,6 +126,8 @@ describe.skipIf(!hasPodman)('the executor image in an unprivileged container (Je
     // ADD of a git repository runs the git CLI, and ssh remotes OpenSSH's client.
     expect(git).toMatch(/^git version /);
     expect(keyscan).toBe('/usr/bin/ssh-keyscan');
+    // --compression=zstd runs the zstd program.
+    expect(zstd).toBe('/usr/bin/zstd');
   });
 
   it('builds twice in the same container and via /kaniko/executor, with the same digest, leaving the container as it was', async () => {
