@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { E2eHarness } from '../build/e2e-harness.js';
+import { expectCachedByCommit } from './git-cache-scenario.js';
 import { git, initRepo } from '../helpers/git-server.js';
 import { startSshGitServer, startTestAgent, type SshGitServer, type TestAgent } from '../helpers/ssh-git-server.js';
 
@@ -110,25 +111,8 @@ describe('ADD <ssh git URL> (e2e)', () => {
   });
 
   it('hits the layer cache for an unchanged commit and misses for a new one', async () => {
-    const repo = initRepo(repos, 'cached.git');
-    writeFileSync(join(repo, 'v'), 'first\n');
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '-q', '-m', 'first');
-    const args = ['--cache', '--cache-repo', `${h.registry.host}/e2e/cache-git-ssh`, ...withAgent(agent)];
     const tree = dockerfile(`ADD ${sshUrl('cached.git')} /c`, 'RUN cat /c/v > /copy');
-    const cold = await h.build(tree, args);
-    expect(cold.run.code, cold.run.stderr).toBe(0);
-    expect(cold.run.stderr).toMatch(/step 1\/2 done .*\(cache miss\)/);
-    const warm = await h.build(tree, args);
-    expect(warm.run.code, warm.run.stderr).toBe(0);
-    expect(warm.run.stderr).toMatch(/step 1\/2 done .*\(cache hit\)/);
-    expect(warm.run.stderr).toMatch(/step 2\/2 done .*\(cache hit\)/);
-    writeFileSync(join(repo, 'v'), 'second\n');
-    git(repo, 'commit', '-q', '-am', 'second');
-    const changed = await h.build(tree, args);
-    expect(changed.run.code, changed.run.stderr).toBe(0);
-    expect(changed.run.stderr).toMatch(/step 1\/2 done .*\(cache miss\)/);
-    expect(readFileSync(join(changed.rootfs, 'copy'), 'utf8')).toBe('second\n');
+    await expectCachedByCommit(h, repos, tree, ['--cache', '--cache-repo', `${h.registry.host}/e2e/cache-git-ssh`, ...withAgent(agent)]);
   });
 
   it('fails at the line without the default agent, with and without the cache, naming --ssh default', async () => {

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { E2eHarness } from '../build/e2e-harness.js';
+import { expectCachedByCommit } from './git-cache-scenario.js';
 import { git, initRepo, startGitHttpServer, type GitHttpServer } from '../helpers/git-server.js';
 
 const TOKEN = 'git-token-Vb72pQx9';
@@ -185,26 +186,8 @@ describe('ADD <git URL> (e2e)', () => {
   });
 
   it('hits the layer cache for an unchanged commit and misses for a new one', async () => {
-    const repo = initRepo(repos, 'cached.git');
-    writeFileSync(join(repo, 'v'), 'first\n');
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '-q', '-m', 'first');
-    const args = ['--cache', '--cache-repo', `${h.registry.host}/e2e/cache-git`];
     const tree = dockerfile(`ADD ${server.url}/cached.git /c`, 'RUN cat /c/v > /copy');
-    const cold = await h.build(tree, args);
-    expect(cold.run.code, cold.run.stderr).toBe(0);
-    expect(cold.run.stderr).toMatch(/step 1\/2 done .*\(cache miss\)/);
-    const warm = await h.build(tree, args);
-    expect(warm.run.code, warm.run.stderr).toBe(0);
-    expect(warm.run.stderr).toMatch(/step 1\/2 done .*\(cache hit\)/);
-    expect(warm.run.stderr).toMatch(/step 2\/2 done .*\(cache hit\)/);
-    expect(readFileSync(join(warm.rootfs, 'copy'), 'utf8')).toBe('first\n');
-    writeFileSync(join(repo, 'v'), 'second\n');
-    git(repo, 'commit', '-q', '-am', 'second');
-    const changed = await h.build(tree, args);
-    expect(changed.run.code, changed.run.stderr).toBe(0);
-    expect(changed.run.stderr).toMatch(/step 1\/2 done .*\(cache miss\)/);
-    expect(readFileSync(join(changed.rootfs, 'copy'), 'utf8')).toBe('second\n');
+    await expectCachedByCommit(h, repos, tree, ['--cache', '--cache-repo', `${h.registry.host}/e2e/cache-git`]);
   });
 
   it('still downloads an http URL that does not end in .git', async () => {
