@@ -31,6 +31,12 @@ export interface CommitOptions {
   readonly level?: number;
 }
 
+/** The layer of `changes` under `root`: a deterministic tar, compressed as the build asks. */
+export function writeChanges(root: string, changes: ChangeSet, opts: CommitOptions): Promise<Layer> {
+  const tar = layerTar(root, changes, opts.clampMtime === undefined ? {} : { clampMtime: opts.clampMtime });
+  return writeLayer(tar, { dir: opts.layersDir, mediaType: opts.layerMediaType, ...(opts.level === undefined ? {} : { level: opts.level }) });
+}
+
 /** Applies one step's result to the stage's progress. */
 export async function commitStep(
   progress: StageProgress,
@@ -56,8 +62,7 @@ export async function commitStep(
   if (changes.changed.length === 0 && changes.deleted.length === 0) {
     return withHistory(next, config, { created: opts.created, created_by: createdBy, empty_layer: true });
   }
-  const tar = layerTar(root, changes, opts.clampMtime === undefined ? {} : { clampMtime: opts.clampMtime });
-  const layer = await writeLayer(tar, { dir: opts.layersDir, mediaType: opts.layerMediaType, ...(opts.level === undefined ? {} : { level: opts.level }) });
+  const layer = await writeChanges(root, changes, opts);
   const history: History = { created: opts.created, created_by: createdBy };
   return { ...next, config, history: [...next.history, history], layers: [...next.layers, { layer, history }] };
 }

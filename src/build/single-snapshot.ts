@@ -12,11 +12,11 @@
  * the whole-stage snapshot under the last step's key instead, and then never hits (kaniko #1703).
  */
 import { stepKey, type CachedLayer, type CacheKey } from '../cache/index.js';
-import { writeLayer, type Layer } from '../image/index.js';
+import type { Layer } from '../image/index.js';
 import { InternalError, type History } from '../oci/index.js';
-import { diffScans, layerTar, scanTree } from '../snapshot/index.js';
+import { diffScans, scanTree } from '../snapshot/index.js';
 import type { CachePlan } from './cache-plan.js';
-import type { CommitOptions, StageProgress } from './commit-step.js';
+import { writeChanges, type CommitOptions, type StageProgress } from './commit-step.js';
 import type { BuildCache } from './request.js';
 import type { StepResult } from './types.js';
 
@@ -73,8 +73,7 @@ async function snapshotStage(baseline: NonNullable<StageProgress['scan']>, opts:
   const root = await opts.rootfs();
   const changes = diffScans(baseline, await scanTree(root, {}));
   if (changes.changed.length === 0 && changes.deleted.length === 0) return null;
-  const tar = layerTar(root, changes, opts.clampMtime === undefined ? {} : { clampMtime: opts.clampMtime });
-  return writeLayer(tar, { dir: opts.layersDir, mediaType: opts.layerMediaType, ...(opts.level === undefined ? {} : { level: opts.level }) });
+  return writeChanges(root, changes, opts);
 }
 
 /** The last history entry carries the layer. */
